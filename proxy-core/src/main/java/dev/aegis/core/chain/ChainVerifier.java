@@ -1,0 +1,126 @@
+package dev.aegis.core.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.core.event.Envelope;
+import dev.aegis.core.event.EnvelopeHasher;
+import dev.aegis.core.event.Hex;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Verifies one chain record by record: contiguity from seq 0, every hash recomputed from the
+ * sealed bytes, every indexed column against the sealed bytes, every link, and every frame body
+ * against its committed digest. Feed records in stored order; not thread-safe.
+ */
+public final class ChainVerifier {
+  private final String tenantId;
+  private final String sessionId;
+  private long count;
+  private String prevHash;
+  private long firstBadSeq = -1;
+  private String reason;
+
+  /** A verifier for one chain. */
+  public ChainVerifier(String tenantId, String sessionId) {
+    this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
+    this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
+  }
+
+  /** Checks the next record; after the first failure, records are only counted. */
+  public void accept(ChainRecord r) {
+    long expected = count++;
+    if (reason != null) {
+      return;
+    }
+    String problem = check(r, expected);
+    if (problem != null) {
+      firstBadSeq = expected;
+      reason = problem;
+      return;
+    }
+    prevHash = r.hash();
+  }
+
+  private String check(ChainRecord r, long expected) {
+    if (!r.tenantId().equals(tenantId) || !r.sessionId().equals(sessionId)) {
+      return "record belongs to " + r.tenantId() + "/" + r.sessionId();
+    }
+    if (r.seq() != expected) {
+      return r.seq() > expected
+          ? "gap: seq " + expected + " is missing (next stored seq is " + r.seq() + ")"
+          : "seq out of order: found " + r.seq() + " where " + expected + " was expected";
+    }
+    if (!Hex.sha256(r.sealed()).equals(r.hash())) {
+      return "hash mismatch: stored hash is not SHA-256 of the sealed bytes";
+    }
+    Envelope e;
+    try {
+      e = EnvelopeHasher.parse(r.sealed());
+    } catch (IllegalArgumentException ex) {
+      return "sealed bytes unreadable: " + ex.getMessage();
+    }
+    EnvelopeHasher.Sealed again = EnvelopeHasher.seal(e);
+    if (!Arrays.equals(again.canonical(), r.sealed())) {
+      return "sealed bytes are not canonical (RFC 8785)";
+    }
+    String column = disagreeingColumn(r, e);
+    if (column != null) {
+      return "column " + column + " disagrees with the sealed bytes";
+    }
+    if (!Objects.equals(e.prevHash(), prevHash)) {
+      return expected == 0
+          ? "genesis record has a prev_hash"
+          : "broken link: prev_hash does not match the hash of seq " + (expected - 1);
+    }
+    return checkBody(r, e.payload());
+  }
+
+  private static String disagreeingColumn(ChainRecord r, Envelope e) {
+    if (!e.tenantId().equals(r.tenantId())) {
+      return "tenant_id";
+    }
+    if (!e.sessionId().equals(r.sessionId())) {
+      return "session_id";
+    }
+    if (e.seq() != r.seq()) {
+      return "seq";
+    }
+    if (e.tsUnixMs() != r.tsUnixMs()) {
+      return "ts_unix_ms";
+    }
+    if (!e.eventType().equals(r.eventType())) {
+      return "event_type";
+    }
+    if (!e.userId().equals(r.userId())) {
+      return "user_id";
+    }
+    if (!Objects.equals(e.prevHash(), r.prevHash())) {
+      return "prev_hash";
+    }
+    return null;
+  }
+
+  private static String checkBody(ChainRecord r, JsonNode payload) {
+    JsonNode digest = payload.get("body_sha256");
+    if (digest == null) {
+      return r.body() == null ? null : "body stored for an event that commits to none";
+    }
+    if (r.body() == null) {
+      return "frame body missing";
+    }
+    if (!Hex.sha256(r.body()).equals(digest.asText())) {
+      return "frame body does not match its committed body_sha256";
+    }
+    JsonNode len = payload.get("body_len");
+    if (len != null && len.asLong() != r.body().length) {
+      return "frame body length does not match body_len";
+    }
+    return null;
+  }
+
+  /** The verdict so far; an empty chain is valid with zero events. */
+  public VerifyResult result() {
+    return new VerifyResult(
+        tenantId, sessionId, reason == null, count, firstBadSeq, reason, prevHash);
+  }
+}
