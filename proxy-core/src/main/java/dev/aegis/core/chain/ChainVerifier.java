@@ -8,9 +8,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Verifies one chain record by record: contiguity from seq 0, every hash recomputed from the
- * sealed bytes, every indexed column against the sealed bytes, every link, and every frame body
- * against its committed digest. Feed records in stored order; not thread-safe.
+ * Verifies one chain record by record: contiguity from seq 0, every hash recomputed from the sealed
+ * bytes, every indexed column against the sealed bytes, every link, and every frame body against
+ * its committed digest. Feed records in stored order; not thread-safe.
  */
 public final class ChainVerifier {
   private final String tenantId;

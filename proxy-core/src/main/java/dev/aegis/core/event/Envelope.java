@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * One event of a session's chain, before or after sealing. {@code prevHash} is the previous
- * event's hash as lowercase hex and is null exactly at seq 0. The payload is normalised (see
- * {@link EnvelopeHasher#normalize}) when the envelope is hashed, so build envelopes through {@link
+ * One event of a session's chain, before or after sealing. {@code prevHash} is the previous event's
+ * hash as lowercase hex and is null exactly at seq 0. The payload is normalised (see {@link
+ * EnvelopeHasher#normalize}) when the envelope is hashed, so build envelopes through {@link
  * EnvelopeHasher#seal}.
  */
 public record Envelope(

@@ -257,5 +257,4 @@ public final class EnvelopeHasher {
     }
     return b.toString();
   }
-
 }

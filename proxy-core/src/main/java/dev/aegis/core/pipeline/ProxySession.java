@@ -1,0 +1,218 @@
+package dev.aegis.core.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.core.chain.ChainStoreException;
+import dev.aegis.core.event.EventType;
+import dev.aegis.core.frame.Frame;
+import dev.aegis.core.frame.FrameKind;
+import dev.aegis.core.frame.JsonRpcId;
+import dev.aegis.core.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The transport-independent core of one proxied MCP session: seals every frame, decides what the
+ * transport does with it, and answers on the proxy's own behalf when it must.
+ *
+ * <p>Write-ahead: a request (either direction) is forwarded only after its event is durable;
+ * notifications and responses are sealed (hashed and queued) before they are forwarded. Threading:
+ * {@link #onFrame} may be called from one reader thread per direction; the returned futures
+ * complete on store threads, so transports must hop off them before blocking I/O. Callers keep
+ * per-direction order by acting on the futures in call order.
+ */
+public final class ProxySession {
+  private static final System.Logger LOG = System.getLogger(ProxySession.class.getName());
+
+  private final SessionChain chain;
+  private final Map<String, JsonRpcId> inFlight = new ConcurrentHashMap<>();
+  private final AtomicLong sealedClientToServer = new AtomicLong();
+  private final AtomicLong sealedServerToClient = new AtomicLong();
+  private final AtomicLong unsealed = new AtomicLong();
+
+  /** A session sealing into {@code chain}. */
+  public ProxySession(SessionChain chain) {
+    this.chain = requireNonNull(chain, "chain");
+  }
+
+  /** Seals SESSION_STARTED and waits until it is durable; throws if the store cannot. */
+  public void start(ObjectNode info) {
+    chain.seal(EventType.SESSION_STARTED, info, null).durable().join();
+  }
+
+  /** Handles one whole frame travelling in {@code direction}. */
+  public CompletableFuture<Action> onFrame(Direction direction, Frame frame) {
+    String origin = direction == Direction.CLIENT_TO_SERVER ? "client" : "server";
+    SessionChain.Sealing sealing;
+    try {
+      sealing = seal(direction, FrameEvents.frame(direction, origin, frame), frame.bytes());
+    } catch (ChainStoreException e) {
+      return CompletableFuture.completedFuture(unsealedAction(direction, frame, e));
+    }
+    if (frame.kind() == FrameKind.MALFORMED) {
+      return CompletableFuture.completedFuture(malformed(direction, frame));
+    }
+    if (frame.kind() == FrameKind.REQUEST) {
+      return sealing
+          .durable()
+          .handle(
+              (ok, err) -> {
+                if (err != null) {
+                  return refuse(direction, frame.id(), storeError(err));
+                }
+                if (direction == Direction.CLIENT_TO_SERVER) {
+                  inFlight.put(frame.id().toJson(), frame.id());
+                }
+                return Action.forward();
+              });
+    }
+    if (direction == Direction.SERVER_TO_CLIENT && frame.kind().isResponse()) {
+      inFlight.remove(frame.id().toJson());
+    }
+    return CompletableFuture.completedFuture(Action.forward());
+  }
+
+  /**
+   * Handles a frame that exceeded the size limit and was discarded while reading: seals its digest
+   * and answers whoever waits for it, if its id could be read from the prefix.
+   */
+  public CompletableFuture<Action> onOversized(
+      Direction direction, Frame prefix, long length, String sha256, long limit) {
+    try {
+      seal(direction, FrameEvents.oversized(direction, prefix, length, sha256, limit), null);
+    } catch (ChainStoreException e) {
+      unsealed.incrementAndGet();
+    }
+    ObjectNode extra = Json.object().put("limit", limit).put("frame_bytes", length);
+    JsonRpcId id = prefix.id();
+    if (direction == Direction.CLIENT_TO_SERVER) {
+      String msg = "frame of " + length + " bytes exceeds the limit of " + limit + " bytes";
+      return done(reply(Direction.SERVER_TO_CLIENT, id, ProxyError.FRAME_TOO_LARGE, msg, extra));
+    }
+    boolean isRequest = prefix.method() != null;
+    if (id == null || id.type() == JsonRpcId.Type.NULL || (isRequest && prefix.method() == null)) {
+      return done(Action.drop("oversized frame from the server without a readable id dropped"));
+    }
+    if (isRequest) {
+      String msg = "request of " + length + " bytes exceeds the proxy limit of " + limit;
+      return done(reply(Direction.CLIENT_TO_SERVER, id, ProxyError.FRAME_TOO_LARGE, msg, extra));
+    }
+    inFlight.remove(id.toJson());
+    String msg = "the server's response of " + length + " bytes exceeds the limit of " + limit;
+    return done(
+        reply(Direction.SERVER_TO_CLIENT, id, ProxyError.UPSTREAM_FRAME_TOO_LARGE, msg, extra));
+  }
+
+  /**
+   * The upstream closed its output: returns the sealed error replies (travelling to the client) for
+   * every client request still waiting for an answer.
+   */
+  public List<byte[]> upstreamClosed(String why) {
+    List<byte[]> replies = new ArrayList<>();
+    for (JsonRpcId id : inFlight.values()) {
+      Action a =
+          reply(
+              Direction.SERVER_TO_CLIENT,
+              id,
+              ProxyError.UPSTREAM_CLOSED,
+              "the MCP server closed before answering: " + why,
+              null);
+      replies.add(a.reply());
+    }
+    inFlight.clear();
+    return replies;
+  }
+
+  /** Seals TERMINATION with the given details and waits until it is durable (best effort). */
+  public void terminate(ObjectNode info) {
+    info.put("frames_client_to_server", sealedClientToServer.get());
+    info.put("frames_server_to_client", sealedServerToClient.get());
+    if (unsealed.get() > 0) {
+      info.put("frames_unsealed", unsealed.get());
+    }
+    try {
+      chain.seal(EventType.TERMINATION, info, null).durable().join();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "termination event could not be sealed: " + e);
+    }
+  }
+
+  /** Frame events sealed so far travelling in {@code direction}, proxy replies included. */
+  public long sealedFrames(Direction direction) {
+    return direction == Direction.CLIENT_TO_SERVER
+        ? sealedClientToServer.get()
+        : sealedServerToClient.get();
+  }
+
+  /** Frames relayed without a seal because the chain was broken. */
+  public long unsealedFrames() {
+    return unsealed.get();
+  }
+
+  /** The chain this session seals into. */
+  public SessionChain chain() {
+    return chain;
+  }
+
+  private SessionChain.Sealing seal(Direction direction, ObjectNode payload, byte[] body) {
+    SessionChain.Sealing s = chain.seal(EventType.MCP_FRAME, payload, body);
+    (direction == Direction.CLIENT_TO_SERVER ? sealedClientToServer : sealedServerToClient)
+        .incrementAndGet();
+    return s;
+  }
+
+  private Action malformed(Direction direction, Frame frame) {
+    if (direction == Direction.SERVER_TO_CLIENT) {
+      return Action.drop("non-JSON-RPC output from the server: " + frame.problem());
+    }
+    boolean notJson = frame.problem() != null && frame.problem().startsWith("invalid JSON");
+    ProxyError error = notJson ? ProxyError.PARSE_ERROR : ProxyError.INVALID_REQUEST;
+    return reply(Direction.SERVER_TO_CLIENT, frame.id(), error, frame.problem(), null);
+  }
+
+  private Action unsealedAction(Direction direction, Frame frame, ChainStoreException e) {
+    if (frame.kind() == FrameKind.REQUEST) {
+      return refuse(direction, frame.id(), e);
+    }
+    unsealed.incrementAndGet();
+    return frame.kind() == FrameKind.MALFORMED ? malformed(direction, frame) : Action.forward();
+  }
+
+  private Action refuse(Direction direction, JsonRpcId id, ChainStoreException e) {
+    ProxyError error =
+        e.reason() == ChainStoreException.Reason.CHAIN_CONFLICT
+            ? ProxyError.CHAIN_CONFLICT
+            : ProxyError.STORE_UNAVAILABLE;
+    String msg = "request refused: the audit chain cannot record it (" + e.getMessage() + ")";
+    return reply(direction.reverse(), id, error, msg, null);
+  }
+
+  /** Builds a proxy reply and seals it as a frame with origin "proxy" when the chain is healthy. */
+  private Action reply(
+      Direction towards, JsonRpcId id, ProxyError error, String message, ObjectNode extra) {
+    byte[] bytes = ErrorFrames.encode(id, error, message, extra);
+    Frame frame = Frame.of(bytes);
+    try {
+      seal(towards, FrameEvents.frame(towards, "proxy", frame), bytes);
+    } catch (ChainStoreException e) {
+      unsealed.incrementAndGet();
+    }
+    return Action.reply(towards, bytes);
+  }
+
+  private static ChainStoreException storeError(Throwable err) {
+    Throwable c = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+    return c instanceof ChainStoreException
+        ? (ChainStoreException) c
+        : new ChainStoreException(ChainStoreException.Reason.STORE_UNAVAILABLE, "" + c, c);
+  }
+
+  private static CompletableFuture<Action> done(Action a) {
+    return CompletableFuture.completedFuture(a);
+  }
+}

@@ -1,0 +1,138 @@
+package dev.aegis.core.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.core.chain.ChainHead;
+import dev.aegis.core.chain.ChainRecord;
+import dev.aegis.core.chain.ChainStore;
+import dev.aegis.core.chain.ChainStoreException;
+import dev.aegis.core.event.Envelope;
+import dev.aegis.core.event.EnvelopeHasher;
+import dev.aegis.core.event.EventType;
+import java.time.InstantSource;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Seals one session's events: assigns seq, timestamp and previous hash, hashes, and queues the
+ * record on the store. Resumes from the stored head, so a restarted proxy continues its chain.
+ *
+ * <p>Threading: {@link #seal} is synchronized, which gives one total order across both directions;
+ * the store commits asynchronously. Timestamps never go backwards within a chain. A failed append
+ * breaks the chain in memory (later records would link to a hash the store lacks), so after the
+ * first failure every {@code seal} throws that failure: new requests fail closed.
+ */
+public final class SessionChain {
+  private static final System.Logger LOG = System.getLogger(SessionChain.class.getName());
+
+  private final ChainStore store;
+  private final InstantSource clock;
+  private final String tenantId;
+  private final String userId;
+  private final String sessionId;
+  private long nextSeq;
+  private String headHash;
+  private long lastTs;
+  private volatile ChainStoreException failure;
+
+  private SessionChain(
+      ChainStore store,
+      InstantSource clock,
+      String tenantId,
+      String userId,
+      String sessionId,
+      ChainHead head) {
+    this.store = requireNonNull(store, "store");
+    this.clock = requireNonNull(clock, "clock");
+    this.tenantId = requireNonNull(tenantId, "tenantId");
+    this.userId = userId == null ? "" : userId;
+    this.sessionId = requireNonNull(sessionId, "sessionId");
+    if (head != null) {
+      this.nextSeq = head.seq() + 1;
+      this.headHash = head.hash();
+      this.lastTs = head.tsUnixMs();
+    }
+  }
+
+  /** Opens the chain of (tenant, session), continuing after its stored head if it exists. */
+  public static SessionChain open(
+      ChainStore store, InstantSource clock, String tenantId, String userId, String sessionId) {
+    ChainHead head = store.head(tenantId, sessionId).orElse(null);
+    return new SessionChain(store, clock, tenantId, userId, sessionId, head);
+  }
+
+  /** One sealed event and the future that completes when it is durable. */
+  public record Sealing(EnvelopeHasher.Sealed sealed, CompletableFuture<Void> durable) {
+    /** The event's seq. */
+    public long seq() {
+      return sealed.envelope().seq();
+    }
+  }
+
+  /**
+   * Seals an event with an optional body (exact bytes committed to by the payload's {@code
+   * body_sha256}, which the caller computed). Throws {@link ChainStoreException} if the chain is
+   * broken by an earlier failure.
+   */
+  public synchronized Sealing seal(EventType type, JsonNode payload, byte[] body) {
+    ChainStoreException broken = failure;
+    if (broken != null) {
+      throw broken;
+    }
+    long ts = Math.max(clock.millis(), lastTs);
+    Envelope e =
+        new Envelope(tenantId, userId, sessionId, nextSeq, ts, type.name(), payload, headHash);
+    EnvelopeHasher.Sealed sealed = EnvelopeHasher.seal(e);
+    CompletableFuture<Void> durable = store.append(ChainRecord.of(sealed, body));
+    durable.whenComplete((ok, err) -> noteFailure(err));
+    nextSeq++;
+    headHash = sealed.hash();
+    lastTs = ts;
+    return new Sealing(sealed, durable);
+  }
+
+  private void noteFailure(Throwable err) {
+    if (err == null || failure != null) {
+      return;
+    }
+    Throwable cause =
+        err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+    ChainStoreException f =
+        cause instanceof ChainStoreException
+            ? (ChainStoreException) cause
+            : new ChainStoreException(
+                ChainStoreException.Reason.STORE_UNAVAILABLE, String.valueOf(cause), cause);
+    failure = f;
+    LOG.log(
+        System.Logger.Level.ERROR,
+        "chain "
+            + tenantId
+            + "/"
+            + sessionId
+            + " stopped sealing: "
+            + f.reason()
+            + ": "
+            + f.getMessage()
+            + " (new requests are refused; restart to resume from the last durable event)");
+  }
+
+  /** The failure that broke the chain, or null while it is healthy. */
+  public ChainStoreException failure() {
+    return failure;
+  }
+
+  /** The tenant id. */
+  public String tenantId() {
+    return tenantId;
+  }
+
+  /** The session id. */
+  public String sessionId() {
+    return sessionId;
+  }
+
+  /** The seq the next event will get. */
+  public synchronized long nextSeq() {
+    return nextSeq;
+  }
+}
