@@ -1,0 +1,68 @@
+package dev.aegis.store;
+
+import dev.aegis.core.chain.ChainStore;
+import dev.aegis.core.chain.ChainStoreException;
+import dev.aegis.core.chain.Durability;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Opens chain stores from URLs: {@code sqlite:PATH}, {@code jdbc:sqlite:PATH}, {@code
+ * postgresql://USER[:PASSWORD]@HOST:PORT/DB[?params]}, {@code postgres://…} and {@code
+ * jdbc:postgresql://…} (password also from {@code PGPASSWORD}). The one public entry point of this
+ * module; stateless and thread-safe.
+ */
+public final class ChainStores {
+
+  private ChainStores() {}
+
+  /**
+   * Opens the store at the URL, creating the SQLite file (and its directories) or schema as needed.
+   * Blocking. Throws {@link ChainStoreException}: STORE_CONFIG for a bad URL, bad credentials or a
+   * schema newer than this build; STORE_UNAVAILABLE when the database cannot be reached or opened.
+   */
+  public static ChainStore open(String url, Durability durability) {
+    return open(url, durability, System.getenv());
+  }
+
+  static ChainStore open(String url, Durability durability, Map<String, String> env) {
+    Objects.requireNonNull(durability, "durability");
+    StoreUrl parsed = StoreUrl.parse(url, env);
+    if (parsed instanceof StoreUrl.Sqlite s) {
+      return SqliteChainStore.open(s.path(), durability);
+    }
+    return PostgresChainStore.open((StoreUrl.Postgres) parsed, durability);
+  }
+
+  /**
+   * Opens a store that must already exist, for readers such as {@code aegisctl}: a missing SQLite
+   * file fails with STORE_UNAVAILABLE ("no store at PATH") instead of being created.
+   */
+  public static ChainStore openExisting(String url) {
+    StoreUrl parsed = StoreUrl.parse(url, System.getenv());
+    if (parsed instanceof StoreUrl.Sqlite s && !java.nio.file.Files.isRegularFile(s.path())) {
+      throw new ChainStoreException(
+          ChainStoreException.Reason.STORE_UNAVAILABLE, "no store at " + s.path());
+    }
+    return open(url, Durability.NORMAL);
+  }
+
+  /** The store URL to use when none is given: {@code AEGIS_STORE}, else the default SQLite file. */
+  public static String defaultUrl() {
+    return DefaultLocation.url(System.getenv(), System.getProperty("os.name"), home());
+  }
+
+  /**
+   * The per-user default SQLite file: {@code $XDG_DATA_HOME/aegis/chain.db} or {@code
+   * ~/.local/share/aegis/chain.db} on Linux, {@code ~/Library/Application Support/Aegis/chain.db}
+   * on macOS, {@code %LOCALAPPDATA%\Aegis\chain.db} on Windows. Not created here.
+   */
+  public static Path defaultSqlitePath() {
+    return DefaultLocation.sqlitePath(System.getenv(), System.getProperty("os.name"), home());
+  }
+
+  private static Path home() {
+    return Path.of(System.getProperty("user.home"));
+  }
+}

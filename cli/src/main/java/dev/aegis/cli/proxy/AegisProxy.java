@@ -1,0 +1,189 @@
+package dev.aegis.cli.proxy;
+
+import dev.aegis.cli.ConfigFile;
+import dev.aegis.cli.Sizes;
+import dev.aegis.cli.Version;
+import dev.aegis.core.chain.Durability;
+import dev.aegis.store.ChainStores;
+import dev.aegis.transport.stdio.StdioProxyConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code aegis-proxy} command: flags, config file and defaults merged into settings. */
+@Command(
+    name = "aegis-proxy",
+    mixinStandardHelpOptions = true,
+    versionProvider = AegisProxy.VersionProvider.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Wraps a stdio MCP server: relays every JSON-RPC frame byte for byte and seals each one,"
+          + " in both directions, into a tamper-evident hash chain.",
+      ""
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  aegis-proxy -- npx -y @modelcontextprotocol/server-everything",
+      "  aegis-proxy --store sqlite:/var/lib/aegis/chain.db --tenant acme -- ./server",
+      "  aegis-proxy --store postgresql://aegis@db:5432/aegis -- ./server",
+      "",
+      "In an MCP client config, put the server's command after \"--\":",
+      "  \"command\": \"aegis-proxy\", \"args\": [\"--\", \"npx\", \"-y\", \"server-x\"]",
+      "",
+      "stdout carries only MCP frames; logs go to stderr.",
+      "Exit codes: the MCP server's exit code; 2 bad flags or config;",
+      "69 store unavailable; 127 server command could not be started."
+    })
+public final class AegisProxy implements Callable<Integer> {
+  static final Set<String> CONFIG_KEYS =
+      Set.of(
+          "store",
+          "tenant",
+          "user",
+          "session",
+          "durability",
+          "max-frame-bytes",
+          "shutdown-grace",
+          "log-level");
+
+  @Option(
+      names = "--store",
+      paramLabel = "URL",
+      description =
+          "Chain store: sqlite:PATH or postgresql://USER@HOST:PORT/DB"
+              + " (default: $AEGIS_STORE, else a per-user data directory).")
+  String store;
+
+  @Option(names = "--tenant", paramLabel = "T", description = "Tenant id (default: default).")
+  String tenant;
+
+  @Option(names = "--user", paramLabel = "U", description = "User id recorded in every event.")
+  String user;
+
+  @Option(
+      names = "--session",
+      paramLabel = "S",
+      description =
+          "Session id; an existing session's chain is continued"
+              + " (default: a new unique id, printed to stderr).")
+  String session;
+
+  @Option(
+      names = "--durability",
+      paramLabel = "full|normal",
+      description =
+          "full: fsync every group commit (default); normal: survives a process crash,"
+              + " not power loss.")
+  String durability;
+
+  @Option(
+      names = "--max-frame-bytes",
+      paramLabel = "N",
+      description = "Largest frame in either direction, e.g. 16MiB (default).")
+  String maxFrameBytes;
+
+  @Option(
+      names = "--shutdown-grace",
+      paramLabel = "DURATION",
+      description = "Wait for the server after closing its stdin before TERM/KILL (default 5s).")
+  String shutdownGrace;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "aegis.yaml whose keys mirror these flags (flags win).")
+  Path config;
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      description = "error, warn, info (default) or debug; logs go to stderr.")
+  String logLevel;
+
+  @Parameters(
+      paramLabel = "CMD",
+      arity = "0..*",
+      description = "The MCP server command and its arguments, after --.")
+  List<String> command = new ArrayList<>();
+
+  private final ProxyLauncher launcher;
+
+  /** A command that runs the proxy with the given launcher. */
+  AegisProxy(ProxyLauncher launcher) {
+    this.launcher = launcher;
+  }
+
+  /** Entry point of {@code bin/aegis-proxy}. */
+  public static void main(String[] args) {
+    ProxyLauncher launcher = ProxyLauncher.forProcess();
+    CommandLine cl = new CommandLine(new AegisProxy(launcher));
+    cl.setStopAtPositional(true);
+    cl.setOut(new java.io.PrintWriter(System.err, true));
+    int code = cl.execute(args);
+    launcher.exit(code);
+  }
+
+  @Override
+  public Integer call() {
+    ProxySettings settings;
+    try {
+      settings = settings();
+    } catch (IllegalArgumentException e) {
+      System.err.println("aegis-proxy: " + e.getMessage());
+      System.err.println("Try 'aegis-proxy --help' for more information.");
+      return 2;
+    }
+    return launcher.run(settings);
+  }
+
+  ProxySettings settings() {
+    ConfigFile file = config == null ? ConfigFile.empty() : ConfigFile.load(config, CONFIG_KEYS);
+    String sessionValue = file.pick(session, "session", null);
+    boolean generated = sessionValue == null;
+    String storeUrl = file.pick(store, "store", null);
+    return new ProxySettings(
+        storeUrl == null ? ChainStores.defaultUrl() : storeUrl,
+        file.pick(tenant, "tenant", ProxySettings.DEFAULT_TENANT),
+        file.pick(user, "user", ""),
+        generated ? SessionIds.next() : sessionValue,
+        generated,
+        Durability.parse(file.pick(durability, "durability", "full")),
+        toInt(
+            Sizes.bytes(
+                "max-frame-bytes",
+                file.pick(
+                    maxFrameBytes,
+                    "max-frame-bytes",
+                    String.valueOf(StdioProxyConfig.DEFAULT_MAX_FRAME_BYTES)))),
+        Sizes.duration(
+            "shutdown-grace",
+            file.pick(
+                shutdownGrace,
+                "shutdown-grace",
+                StdioProxyConfig.DEFAULT_SHUTDOWN_GRACE.toMillis() + "ms")),
+        file.pick(logLevel, "log-level", "info"),
+        command);
+  }
+
+  private static int toInt(long n) {
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("max-frame-bytes: " + n + " (expected: < 2GiB)");
+    }
+    return (int) n;
+  }
+
+  /** Supplies --version. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"aegis-proxy " + Version.get()};
+    }
+  }
+}

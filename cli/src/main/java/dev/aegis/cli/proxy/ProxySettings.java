@@ -1,0 +1,47 @@
+package dev.aegis.cli.proxy;
+
+import dev.aegis.core.chain.Durability;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything aegis-proxy runs with, after flags and {@code aegis.yaml} are merged; validated on
+ * construction so a bad value fails before anything starts.
+ */
+record ProxySettings(
+    String storeUrl,
+    String tenant,
+    String user,
+    String session,
+    boolean sessionGenerated,
+    Durability durability,
+    int maxFrameBytes,
+    Duration shutdownGrace,
+    String logLevel,
+    List<String> command) {
+
+  static final String DEFAULT_TENANT = "default";
+
+  ProxySettings {
+    command = List.copyOf(command);
+    requireId("tenant", tenant);
+    requireId("session", session);
+    if (maxFrameBytes <= 0) {
+      throw new IllegalArgumentException("max-frame-bytes: " + maxFrameBytes + " (expected: > 0)");
+    }
+    if (shutdownGrace.isNegative()) {
+      throw new IllegalArgumentException("shutdown-grace: " + shutdownGrace + " (expected: >= 0)");
+    }
+    if (command.isEmpty()) {
+      throw new IllegalArgumentException(
+          "missing MCP server command (expected: aegis-proxy [options] -- CMD [ARGS...])");
+    }
+  }
+
+  private static void requireId(String name, String value) {
+    if (value == null || value.isBlank() || value.length() > 200 || !value.strip().equals(value)) {
+      throw new IllegalArgumentException(
+          name + ": '" + value + "' (expected: 1-200 characters without surrounding spaces)");
+    }
+  }
+}

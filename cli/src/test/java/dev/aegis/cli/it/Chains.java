@@ -1,0 +1,52 @@
+package dev.aegis.cli.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.core.chain.ChainRecord;
+import dev.aegis.core.chain.ChainStore;
+import dev.aegis.core.chain.ChainVerifier;
+import dev.aegis.core.chain.Durability;
+import dev.aegis.core.chain.VerifyResult;
+import dev.aegis.core.event.EnvelopeHasher;
+import dev.aegis.store.ChainStores;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a chain back from a store after a proxy run. */
+final class Chains {
+  private Chains() {}
+
+  /** A stored record with its parsed payload. */
+  record Event(ChainRecord record, JsonNode payload) {
+    String type() {
+      return record.eventType();
+    }
+
+    String field(String name) {
+      JsonNode v = payload.get(name);
+      return v == null ? null : v.asText();
+    }
+  }
+
+  static List<Event> read(String storeUrl, String tenant, String session) {
+    List<Event> out = new ArrayList<>();
+    try (ChainStore store = ChainStores.open(storeUrl, Durability.NORMAL)) {
+      store.read(
+          tenant, session, r -> out.add(new Event(r, EnvelopeHasher.parse(r.sealed()).payload())));
+    }
+    return out;
+  }
+
+  static VerifyResult verify(String storeUrl, String tenant, String session) {
+    ChainVerifier v = new ChainVerifier(tenant, session);
+    try (ChainStore store = ChainStores.open(storeUrl, Durability.NORMAL)) {
+      store.read(tenant, session, v::accept);
+    }
+    return v.result();
+  }
+
+  static List<Event> frames(List<Event> events, String direction) {
+    return events.stream()
+        .filter(e -> e.type().equals("MCP_FRAME") && direction.equals(e.field("direction")))
+        .toList();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.aegis.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.examples.ExampleServer;
+import dev.aegis.examples.ScriptedSession;
+import dev.aegis.examples.Transcript;
+import dev.aegis.testsupport.NodePeers;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real MCP peers through bin/aegis-proxy: the MCP Java SDK client against the SDK example server
+ * and against server-everything. Each conversation (initialize, tools/list, several calls, a
+ * progress-reporting tool, sampling and elicitation answered by the client, concurrent calls) must
+ * give the same transcript as the direct run, and the chain must hold every frame and verify.
+ */
+class RealPeersIT {
+  @TempDir Path dir;
+
+  private List<String> proxied(String session, List<String> server) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                ProxyProcess.bin("aegis-proxy").toString(),
+                "--store",
+                "sqlite:" + dir.resolve("chain.db"),
+                "--session",
+                session,
+                "--"));
+    cmd.addAll(server);
+    return cmd;
+  }
+
+  private void assertChainComplete(String session) throws InterruptedException {
+    String store = "sqlite:" + dir.resolve("chain.db");
+    List<Chains.Event> events = List.of();
+    for (int i = 0; i < 100; i++) { // the SDK client SIGTERMs the proxy; wait for its last seal
+      events = Chains.read(store, "default", session);
+      if (!events.isEmpty() && events.get(events.size() - 1).type().equals("TERMINATION")) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(events).isNotEmpty();
+    Chains.Event last = events.get(events.size() - 1);
+    assertThat(last.type()).isEqualTo("TERMINATION");
+    long c2s = Chains.frames(events, "client_to_server").size();
+    long s2c = Chains.frames(events, "server_to_client").size();
+    assertThat(c2s).isGreaterThan(5);
+    assertThat(s2c).isGreaterThan(5);
+    assertThat(last.payload().get("frames_client_to_server").asLong()).isEqualTo(c2s);
+    assertThat(last.payload().get("frames_server_to_client").asLong()).isEqualTo(s2c);
+    assertThat(Chains.frames(events, "client_to_server"))
+        .extracting(e -> e.field("origin"))
+        .containsOnly("client");
+    assertThat(Chains.verify(store, "default", session).valid()).isTrue();
+  }
+
+  @Test
+  void sdkClientAndExampleServerSeeNoDifference() throws Exception {
+    List<String> server = ExampleServer.javaCommand();
+    Transcript direct = ScriptedSession.run(ScriptedSession.Script.EXAMPLE, server, Map.of());
+    Transcript viaProxy =
+        ScriptedSession.run(ScriptedSession.Script.EXAMPLE, proxied("example", server), Map.of());
+    assertThat(viaProxy.toJson()).isEqualTo(direct.toJson());
+    assertChainComplete("example");
+  }
+
+  @Test
+  void sdkClientAndServerEverythingSeeNoDifference() throws Exception {
+    List<String> server = NodePeers.everythingServer();
+    Transcript direct = ScriptedSession.run(ScriptedSession.Script.EVERYTHING, server, Map.of());
+    Transcript viaProxy =
+        ScriptedSession.run(
+            ScriptedSession.Script.EVERYTHING, proxied("everything", server), Map.of());
+    assertThat(viaProxy.toJson()).isEqualTo(direct.toJson());
+    assertChainComplete("everything");
+  }
+}
