@@ -95,7 +95,7 @@ public final class ProxySession {
       return done(reply(Direction.SERVER_TO_CLIENT, id, ProxyError.FRAME_TOO_LARGE, msg, extra));
     }
     boolean isRequest = prefix.method() != null;
-    if (id == null || id.type() == JsonRpcId.Type.NULL || (isRequest && prefix.method() == null)) {
+    if (id == null || id.type() == JsonRpcId.Type.NULL) {
       return done(Action.drop("oversized frame from the server without a readable id dropped"));
     }
     if (isRequest) {
