@@ -181,4 +181,29 @@ class StdioFaultsIT {
       assertThat(p.stderr()).contains("cannot start MCP server /nonexistent/mcp-server");
     }
   }
+
+  @Test
+  void aSecondWriterOnTheSameChainMakesTheFirstFailLoudlyInsteadOfForking() throws Exception {
+    String ping = "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"ping\"}";
+    try (ProxyProcess a = proxy("shared", List.of(), "--reply")) {
+      a.send(String.format(ping, 1));
+      a.awaitLines(1, 30);
+      try (ProxyProcess b = proxy("shared", List.of(), "--reply")) {
+        b.send(String.format(ping, 2));
+        b.awaitLines(1, 30);
+        a.send(String.format(ping, 3));
+        JsonNode refused = json(a.awaitLines(2, 30).get(1));
+        assertThat(refused.get("id").asInt()).isEqualTo(3);
+        assertThat(refused.at("/error/data/reason").asText())
+            .as("A: %s %s%nB: %s %s", a.stdout(), a.stderr(), b.stdout(), b.stderr())
+            .isEqualTo("CHAIN_CONFLICT");
+        assertThat(a.stderr()).contains("CHAIN_CONFLICT");
+        b.closeStdin();
+        assertThat(b.waitFor(30)).isZero();
+      }
+      a.closeStdin();
+      a.waitFor(30);
+    }
+    assertThat(Chains.verify(store(), "default", "shared").valid()).isTrue();
+  }
 }

@@ -51,8 +51,8 @@ class TamperEndToEndIT {
       assertThat(v.stdout()).startsWith("valid    default/e2e  events=12");
     }
     Path export = dir.resolve("e2e.ndjson");
-    try (ProxyProcess e = ctl("export", "--store", store, "--session", "e2e", "--out",
-        export.toString())) {
+    try (ProxyProcess e =
+        ctl("export", "--store", store, "--session", "e2e", "--out", export.toString())) {
       assertThat(e.process.exitValue()).isZero();
     }
     try (ProxyProcess v = ctl("verify", "--file", export.toString())) {
@@ -61,14 +61,15 @@ class TamperEndToEndIT {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
       c.createStatement().execute("DROP TRIGGER events_no_update");
       byte[] sealed;
-      try (ResultSet rs = c.createStatement().executeQuery(
-          "SELECT sealed FROM events WHERE session_id = 'e2e' AND seq = 4")) {
+      try (ResultSet rs =
+          c.createStatement()
+              .executeQuery("SELECT sealed FROM events WHERE session_id = 'e2e' AND seq = 4")) {
         rs.next();
         sealed = rs.getBytes(1);
       }
       sealed[sealed.length / 2] ^= 0x01;
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE events SET sealed = ? WHERE session_id = 'e2e' AND seq = 4")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("UPDATE events SET sealed = ? WHERE session_id = 'e2e' AND seq = 4")) {
         ps.setBytes(1, sealed);
         ps.executeUpdate();
       }
@@ -89,7 +90,8 @@ class TamperEndToEndIT {
       try (ProxyProcess v = ctl("verify", "--store", store, "--session", "pg-e2e")) {
         assertThat(v.process.exitValue()).as(v.stderr()).isZero();
       }
-      try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+      try (Connection c = pg.connect();
+          Statement s = c.createStatement()) {
         s.execute("ALTER TABLE " + schema + ".events DISABLE TRIGGER events_append_only");
         s.execute("DELETE FROM " + schema + ".events WHERE session_id = 'pg-e2e' AND seq = 2");
       }
