@@ -1,0 +1,110 @@
+package dev.aegis.bench;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Command lines of the processes a run starts: the echo server (this JVM's java and classpath) and
+ * the {@code bin/aegis-proxy} / {@code bin/aegisctl} launchers of the repository. Immutable.
+ */
+final class Launchers {
+  /** JVM options of the echo server: the same serial GC as the proxy launcher uses. */
+  static final List<String> ECHO_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xss512k");
+
+  private final Path java;
+  private final String classpath;
+  private final Path proxy;
+  private final Path aegisctl;
+
+  Launchers(Path java, String classpath, Path proxy) {
+    this.java = java;
+    this.classpath = classpath;
+    this.proxy = proxy;
+    this.aegisctl = proxy.resolveSibling("aegisctl");
+  }
+
+  /** Launchers for this JVM, with the proxy at {@code proxy} or found in the repository. */
+  static Launchers forThisJvm(Path proxy) {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path p = proxy != null ? proxy.toAbsolutePath() : repoRoot().resolve("bin/aegis-proxy");
+    return new Launchers(java, System.getProperty("java.class.path"), p);
+  }
+
+  /**
+   * The repository root: above the bench jar or classes ({@code bench/target/...}), else the first
+   * directory upwards from the working directory that holds {@code bin/aegis-proxy}.
+   */
+  static Path repoRoot() {
+    try {
+      Path code =
+          Path.of(Launchers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      for (Path d = code; d != null; d = d.getParent()) {
+        if (Files.isRegularFile(d.resolve("bin/aegis-proxy"))
+            && Files.isDirectory(d.resolve("bench"))) {
+          return d;
+        }
+      }
+    } catch (URISyntaxException | RuntimeException e) {
+      // no usable code source: fall back to the working directory
+    }
+    Path cwd = Path.of("").toAbsolutePath();
+    for (Path d = cwd; d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve("bin/aegis-proxy"))) {
+        return d;
+      }
+    }
+    return cwd;
+  }
+
+  /** {@code java ... dev.aegis.bench.EchoServer}. */
+  List<String> echoServer() {
+    List<String> c = new ArrayList<>();
+    c.add(java.toString());
+    c.addAll(ECHO_JVM_OPTIONS);
+    c.add("-cp");
+    c.add(classpath);
+    c.add(EchoServer.class.getName());
+    return c;
+  }
+
+  /** {@code aegis-proxy --store sqlite:STORE --durability D --session S -- <echo server>}. */
+  List<String> proxied(Path store, String durability, String session) {
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                proxy.toString(),
+                "--store",
+                "sqlite:" + store,
+                "--durability",
+                durability,
+                "--session",
+                session,
+                "--"));
+    c.addAll(echoServer());
+    return c;
+  }
+
+  /** {@code aegisctl verify --store sqlite:STORE --session S}. */
+  List<String> verify(Path store, String session) {
+    return List.of(
+        aegisctl.toString(), "verify", "--store", "sqlite:" + store, "--session", session);
+  }
+
+  Path proxy() {
+    return proxy;
+  }
+
+  /** A short human form of a command: the classpath is elided. */
+  static String display(List<String> command) {
+    StringBuilder b = new StringBuilder();
+    boolean cp = false;
+    for (String a : command) {
+      b.append(b.length() == 0 ? "" : " ").append(cp ? "<bench classpath>" : a);
+      cp = a.equals("-cp");
+    }
+    return b.toString();
+  }
+}
