@@ -147,6 +147,7 @@ abstract class JdbcChainStore implements ChainStore, Database {
         lane.close();
       }
     }
+    afterWritersClosed();
     if (completions != null) {
       completions.shutdown();
       awaitCompletions();
@@ -155,6 +156,9 @@ abstract class JdbcChainStore implements ChainStore, Database {
       reads.close();
     }
   }
+
+  /** Hook for dialect housekeeping once every queued record is committed; no-op by default. */
+  void afterWritersClosed() {}
 
   private void awaitCompletions() {
     try {

@@ -28,6 +28,7 @@ final class SqliteChainStore extends JdbcChainStore {
 
   private final Path path;
   private final Duration busyTimeout;
+  private WalCheckpointer checkpointer;
 
   private SqliteChainStore(Path path, Durability durability, Duration busyTimeout) {
     super(durability);
@@ -47,6 +48,9 @@ final class SqliteChainStore extends JdbcChainStore {
     SqliteChainStore store = new SqliteChainStore(file, durability, busyTimeout);
     try {
       store.start(1, READ_CONNECTIONS, config);
+      if (WalCheckpointer.PERIOD_MS > 0) {
+        store.checkpointer = new WalCheckpointer(store::connectWriter);
+      }
       return store;
     } catch (RuntimeException e) {
       store.close();
@@ -79,6 +83,9 @@ final class SqliteChainStore extends JdbcChainStore {
               : SQLiteConfig.SynchronousMode.NORMAL);
     }
     Connection c = config.createConnection("jdbc:sqlite:" + path);
+    if (writer && WalCheckpointer.PERIOD_MS > 0) {
+      exec(c, "PRAGMA wal_autocheckpoint = 0"); // WalCheckpointer does it off the hot path
+    }
     if (!writer) {
       try {
         exec(c, "PRAGMA query_only = true");
@@ -88,6 +95,14 @@ final class SqliteChainStore extends JdbcChainStore {
       }
     }
     return c;
+  }
+
+  /** Stops background checkpoints once the writer has committed its last batch. */
+  @Override
+  void afterWritersClosed() {
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
   }
 
   @Override
