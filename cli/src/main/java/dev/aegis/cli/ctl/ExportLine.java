@@ -100,17 +100,8 @@ final class ExportLine {
       Entry entry, String tenantId, String sessionId, long seq, String prevHash) {
     try {
       Envelope e = EnvelopeHasher.parse(entry.sealed());
-      return new ChainRecord(
-          e.tenantId(),
-          e.sessionId(),
-          e.seq(),
-          e.tsUnixMs(),
-          e.eventType(),
-          e.userId(),
-          e.prevHash(),
-          entry.hash(),
-          entry.sealed(),
-          entry.body());
+      return ChainRecord.of(
+          new EnvelopeHasher.Sealed(e, entry.sealed(), entry.hash()), entry.body());
     } catch (IllegalArgumentException notAnEnvelope) {
       return new ChainRecord(
           tenantId,

@@ -1,0 +1,94 @@
+package dev.aegis.cli.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aegis.core.chain.Durability;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class AegisProxySettingsTest {
+  @TempDir Path dir;
+
+  private static ProxySettings parse(String... args) {
+    AegisProxy cmd = new AegisProxy(null);
+    CommandLine cl = new CommandLine(cmd);
+    cl.setStopAtPositional(true);
+    cl.parseArgs(args);
+    return cmd.settings();
+  }
+
+  @Test
+  void defaults() {
+    ProxySettings s = parse("--store", "sqlite:x.db", "--", "server", "-y");
+    assertThat(s.tenant()).isEqualTo("default");
+    assertThat(s.durability()).isEqualTo(Durability.FULL);
+    assertThat(s.maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
+    assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.sessionGenerated()).isTrue();
+    assertThat(s.session()).matches("s-\\d{8}T\\d{6}Z-[0-9a-f]{12}");
+    assertThat(s.command()).containsExactly("server", "-y");
+  }
+
+  @Test
+  void optionsEndAtTheFirstPositionalSoServerFlagsPassThrough() {
+    ProxySettings s = parse("--store", "sqlite:x.db", "npx", "-y", "--tenant", "x");
+    assertThat(s.command()).containsExactly("npx", "-y", "--tenant", "x");
+    assertThat(s.tenant()).isEqualTo("default");
+  }
+
+  @Test
+  void configFileFillsInAndFlagsWin() throws Exception {
+    Path yaml = dir.resolve("aegis.yaml");
+    Files.writeString(
+        yaml,
+        String.join(
+            "\n",
+            "store: sqlite:/tmp/from-file.db",
+            "tenant: acme",
+            "durability: normal",
+            "max-frame-bytes: 1MiB",
+            "shutdown-grace: 2s",
+            "session: fixed"));
+    ProxySettings s = parse("--config", yaml.toString(), "--tenant", "flag", "--", "srv");
+    assertThat(s.storeUrl()).isEqualTo("sqlite:/tmp/from-file.db");
+    assertThat(s.tenant()).isEqualTo("flag");
+    assertThat(s.durability()).isEqualTo(Durability.NORMAL);
+    assertThat(s.maxFrameBytes()).isEqualTo(1 << 20);
+    assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.session()).isEqualTo("fixed");
+    assertThat(s.sessionGenerated()).isFalse();
+  }
+
+  @Test
+  void badValuesNameTheFieldAndWhatWasExpected() throws Exception {
+    Path yaml = dir.resolve("typo.yaml");
+    Files.writeString(yaml, "tenant: a\nmax_frame_bytes: 5\n");
+    assertThatThrownBy(() -> parse("--config", yaml.toString(), "--", "srv"))
+        .hasMessageContaining("unknown key 'max_frame_bytes'")
+        .hasMessageContaining("max-frame-bytes");
+    assertThatThrownBy(() -> parse("--max-frame-bytes", "0", "--", "srv"))
+        .hasMessage("max-frame-bytes: 0 (expected: > 0)");
+    assertThatThrownBy(() -> parse("--max-frame-bytes", "lots", "--", "srv"))
+        .hasMessageContaining("max-frame-bytes: lots");
+    assertThatThrownBy(() -> parse("--shutdown-grace", "soon", "--", "srv"))
+        .hasMessageContaining("shutdown-grace: soon");
+    assertThatThrownBy(() -> parse("--tenant", " padded", "--", "srv"))
+        .hasMessageContaining("tenant");
+    assertThatThrownBy(() -> parse("--store", "sqlite:x"))
+        .hasMessageContaining("missing MCP server command");
+    assertThatThrownBy(() -> parse("--config", dir.resolve("none.yaml").toString(), "--", "s"))
+        .hasMessageContaining("cannot read");
+  }
+
+  @Test
+  void sessionIdsAreUnique() {
+    assertThat(List.of(SessionIds.next(), SessionIds.next(), SessionIds.next()))
+        .doesNotHaveDuplicates();
+  }
+}
