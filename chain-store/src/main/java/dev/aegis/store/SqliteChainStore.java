@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import org.sqlite.BusyHandler;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 
@@ -83,6 +84,9 @@ final class SqliteChainStore extends JdbcChainStore {
               : SQLiteConfig.SynchronousMode.NORMAL);
     }
     Connection c = config.createConnection("jdbc:sqlite:" + path);
+    if (writer) {
+      BusyHandler.setHandler(c, new ShortBusyWait(busyTimeout));
+    }
     if (writer && WalCheckpointer.PERIOD_MS > 0) {
       exec(c, "PRAGMA wal_autocheckpoint = 0"); // WalCheckpointer does it off the hot path
     }
