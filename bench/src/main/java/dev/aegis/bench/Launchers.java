@@ -70,8 +70,29 @@ final class Launchers {
     return c;
   }
 
-  /** {@code aegis-proxy --store sqlite:STORE --durability D --session S -- <echo server>}. */
+  /**
+   * The manifest the proxied runs use: {@code echo} declared, budgets far above any run. The
+   * harness repeats one identical call thousands of times, which loop detection rightly calls a
+   * loop, so the proxy runs in {@code --mode audit}: every call is decided and sealed exactly as
+   * when enforcing, and none is blocked.
+   */
+  static final String MANIFEST =
+      "{\"schema\":\"aegis.dev/manifest/v0.1\",\"name\":\"bench-echo\",\"version\":\"1.0.0\","
+          + "\"publisher\":\"aegis-bench\",\"permissions\":{\"tools\":[\"echo\"],\"budgets\":"
+          + "{\"max_steps\":1000000000,\"max_tool_calls\":1000000000,"
+          + "\"max_wall_time_ms\":86400000}}}";
+
+  /**
+   * {@code aegis-proxy --store sqlite:STORE --durability D --session S --manifest M --mode audit --
+   * <echo server>}; the manifest is written beside the store.
+   */
   List<String> proxied(Path store, String durability, String session) {
+    Path manifest = store.resolveSibling("bench-manifest.json");
+    try {
+      Files.writeString(manifest, MANIFEST);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     List<String> c =
         new ArrayList<>(
             List.of(
@@ -82,6 +103,10 @@ final class Launchers {
                 durability,
                 "--session",
                 session,
+                "--manifest",
+                manifest.toString(),
+                "--mode",
+                "audit",
                 "--"));
     c.addAll(echoServer());
     return c;

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
       VerifyCommand.class,
       ExportCommand.class,
       SessionsCommand.class,
+      PolicyCommand.class,
+      ManifestCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     },

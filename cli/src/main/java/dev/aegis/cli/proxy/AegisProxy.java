@@ -51,7 +51,12 @@ public final class AegisProxy implements Callable<Integer> {
           "durability",
           "max-frame-bytes",
           "shutdown-grace",
-          "log-level");
+          "log-level",
+          "manifest",
+          "policy-bundle",
+          "mode",
+          "deny-as",
+          "trust");
 
   @Option(
       names = "--store",
@@ -94,6 +99,52 @@ public final class AegisProxy implements Callable<Integer> {
       paramLabel = "DURATION",
       description = "Wait for the server after closing its stdin before TERM/KILL (default 5s).")
   String shutdownGrace;
+
+  @Option(
+      names = "--manifest",
+      paramLabel = "FILE",
+      description =
+          "Capability manifest (aegis-manifest.json). Without one, every tools/call"
+              + " is denied (PERMISSION_UNDECLARED).")
+  Path manifest;
+
+  @Option(
+      names = "--policy-bundle",
+      paramLabel = "PATH",
+      description =
+          "Custom policy: a .wasm or OPA bundle .tar.gz built with"
+              + " 'opa build -t wasm -e aegis/decide/decision' (default: the built-in bundle).")
+  Path policyBundle;
+
+  @Option(
+      names = "--mode",
+      paramLabel = "enforce|audit",
+      description =
+          "enforce (default) blocks what the policy denies; audit decides and seals"
+              + " everything but blocks nothing.")
+  String mode;
+
+  @Option(
+      names = "--deny-as",
+      paramLabel = "result|error",
+      description =
+          "How a refused call is answered: a tool result with isError (default) or"
+              + " the JSON-RPC errors -32000 (deny) / -32001 (approval).")
+  String denyAs;
+
+  @Option(
+      names = "--trust",
+      paramLabel = "dev|prod",
+      description =
+          "dev (default): unsigned manifests are used with a warning; prod: the"
+              + " manifest must carry a valid signature by a --trusted-key.")
+  String trust;
+
+  @Option(
+      names = "--trusted-key",
+      paramLabel = "PEM",
+      description = "Ed25519 public key (PEM) trusted to sign manifests; repeatable.")
+  List<Path> trustedKeys = new ArrayList<>();
 
   @Option(
       names = "--config",
@@ -169,7 +220,30 @@ public final class AegisProxy implements Callable<Integer> {
                 "shutdown-grace",
                 StdioProxyConfig.DEFAULT_SHUTDOWN_GRACE.toMillis() + "ms")),
         file.pick(logLevel, "log-level", "info"),
+        pathOrNull(file.pick(manifest == null ? null : manifest.toString(), "manifest", null)),
+        pathOrNull(
+            file.pick(
+                policyBundle == null ? null : policyBundle.toString(), "policy-bundle", null)),
+        choice("mode", file.pick(mode, "mode", "enforce"), "enforce", "audit").equals("audit"),
+        choice("deny-as", file.pick(denyAs, "deny-as", "result"), "result", "error")
+            .equals("error"),
+        choice("trust", file.pick(trust, "trust", "dev"), "dev", "prod"),
+        trustedKeys,
         command);
+  }
+
+  private static Path pathOrNull(String s) {
+    return s == null ? null : Path.of(s);
+  }
+
+  private static String choice(String name, String value, String... allowed) {
+    for (String a : allowed) {
+      if (a.equals(value)) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException(
+        name + ": " + value + " (expected: " + String.join(" or ", allowed) + ")");
   }
 
   private static int toInt(long n) {

@@ -6,9 +6,12 @@ import dev.aegis.cli.Logging;
 import dev.aegis.cli.Version;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
+import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.json.Json;
+import dev.aegis.core.pipeline.GuardOptions;
 import dev.aegis.core.pipeline.ProxySession;
 import dev.aegis.core.pipeline.SessionChain;
+import dev.aegis.guard.PolicyGuard;
 import dev.aegis.store.ChainStores;
 import dev.aegis.transport.stdio.StdioProxy;
 import dev.aegis.transport.stdio.StdioProxyConfig;
@@ -70,13 +73,34 @@ final class ProxyLauncher {
   }
 
   private int runWith(ProxySettings s, ChainStore store) {
+    GuardFactory guards;
+    try {
+      guards = GuardFactory.create(s);
+    } catch (IllegalArgumentException e) {
+      System.err.println("aegis-proxy: " + e.getMessage());
+      return 2;
+    }
+    try {
+      return runGuarded(s, store, guards);
+    } finally {
+      guards.close();
+    }
+  }
+
+  private int runGuarded(ProxySettings s, ChainStore store, GuardFactory guards) {
     SessionChain chain;
     ProxySession session;
     try {
       chain = SessionChain.open(store, InstantSource.system(), s.tenant(), s.user(), s.session());
       long resumedAt = chain.nextSeq();
-      session = new ProxySession(chain);
-      session.start(startInfo(s, store, resumedAt));
+      PolicyGuard guard = guards.guard();
+      if (resumedAt > 0) { // a restart continues the session: rebuild its state from the chain
+        store.read(s.tenant(), s.session(), r -> guard.observe(EnvelopeHasher.parse(r.sealed())));
+      }
+      session = new ProxySession(chain, guard, new GuardOptions(s.audit(), s.denyAsError()));
+      ObjectNode info = startInfo(s, store, resumedAt);
+      guards.describe(info, s);
+      session.start(info);
       System.err.println(
           "aegis: session "
               + s.session()

@@ -1,6 +1,7 @@
 package dev.aegis.cli.proxy;
 
 import dev.aegis.core.chain.Durability;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,12 +19,19 @@ record ProxySettings(
     int maxFrameBytes,
     Duration shutdownGrace,
     String logLevel,
+    Path manifest,
+    Path policyBundle,
+    boolean audit,
+    boolean denyAsError,
+    String trust,
+    List<Path> trustedKeys,
     List<String> command) {
 
   static final String DEFAULT_TENANT = "default";
 
   ProxySettings {
     command = List.copyOf(command);
+    trustedKeys = List.copyOf(trustedKeys);
     requireId("tenant", tenant);
     requireId("session", session);
     if (maxFrameBytes <= 0) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RealPeersIT {
   @TempDir Path dir;
 
-  private List<String> proxied(String session, List<String> server) {
+  private List<String> proxied(String session, String manifest, List<String> server) {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -31,6 +31,8 @@ class RealPeersIT {
                 "sqlite:" + dir.resolve("chain.db"),
                 "--session",
                 session,
+                "--manifest",
+                ProxyProcess.ROOT.resolve("examples/manifests").resolve(manifest).toString(),
                 "--"));
     cmd.addAll(server);
     return cmd;
@@ -58,6 +60,10 @@ class RealPeersIT {
     assertThat(Chains.frames(events, "client_to_server"))
         .extracting(e -> e.field("origin"))
         .containsOnly("client");
+    assertThat(events.stream().filter(e -> e.type().equals("TOOL_CALL_DENIED"))).isEmpty();
+    assertThat(events.stream().filter(e -> e.type().equals("TOOL_CALL_EXECUTED")).count())
+        .isEqualTo(events.stream().filter(e -> e.type().equals("TOOL_RESULT")).count())
+        .isGreaterThan(5);
     assertThat(Chains.verify(store, "default", session).valid()).isTrue();
   }
 
@@ -66,7 +72,10 @@ class RealPeersIT {
     List<String> server = ExampleServer.javaCommand();
     Transcript direct = ScriptedSession.run(ScriptedSession.Script.EXAMPLE, server, Map.of());
     Transcript viaProxy =
-        ScriptedSession.run(ScriptedSession.Script.EXAMPLE, proxied("example", server), Map.of());
+        ScriptedSession.run(
+            ScriptedSession.Script.EXAMPLE,
+            proxied("example", "example-server.json", server),
+            Map.of());
     assertThat(viaProxy.toJson()).isEqualTo(direct.toJson());
     assertChainComplete("example");
   }
@@ -77,7 +86,9 @@ class RealPeersIT {
     Transcript direct = ScriptedSession.run(ScriptedSession.Script.EVERYTHING, server, Map.of());
     Transcript viaProxy =
         ScriptedSession.run(
-            ScriptedSession.Script.EVERYTHING, proxied("everything", server), Map.of());
+            ScriptedSession.Script.EVERYTHING,
+            proxied("everything", "server-everything.json", server),
+            Map.of());
     assertThat(viaProxy.toJson()).isEqualTo(direct.toJson());
     assertChainComplete("everything");
   }

@@ -101,7 +101,7 @@ class StdioFaultsIT {
         proxy("crash", List.of(), "--reply", "--exit-after-lines", "2", "--exit-code", "7")) {
       p.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
       assertThat(json(p.awaitLines(1, 30).get(0)).at("/result/echo").asText()).isEqualTo("ping");
-      p.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\"}");
+      p.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/read\"}");
       JsonNode err = json(p.awaitLines(2, 30).get(1));
       assertThat(err.get("id").asInt()).isEqualTo(2);
       assertThat(err.at("/error/data/reason").asText()).isEqualTo("UPSTREAM_CLOSED");

@@ -38,7 +38,14 @@ class StdioTransparencyIT {
     Path recorded = dir.resolve("recorded.jsonl");
     Files.writeString(emit, String.join("\n", SERVER_LINES) + "\n", StandardCharsets.UTF_8);
     String store = "sqlite:" + dir.resolve("chain.db");
-    List<String> args = new ArrayList<>(List.of("--store", store, "--session", "t1", "--"));
+    Path manifest = dir.resolve("m.json");
+    Files.writeString(
+        manifest,
+        "{\"schema\":\"aegis.dev/manifest/v0.1\",\"name\":\"t\","
+            + "\"version\":\"1.0.0\",\"publisher\":\"t\",\"permissions\":{\"tools\":[\"x\"]}}");
+    List<String> args =
+        new ArrayList<>(
+            List.of("--store", store, "--session", "t1", "--manifest", manifest.toString(), "--"));
     args.addAll(
         ProxyProcess.javaMain(
             ScriptedPeer.class,

@@ -20,9 +20,11 @@ import org.erdtman.jcs.JsonCanonicalizer;
  * 0, {@code user_id} "" when unset); the hash is SHA-256 of those bytes in lowercase hex.
  *
  * <p>To keep hashing total and injective, payloads are normalised first: an integer literal whose
- * magnitude exceeds 2^53 - 1 becomes its decimal string (JCS would round it to a double), and a
- * lone UTF-16 surrogate in any string or key becomes U+FFFD (JCS has no encoding for it). Other
- * numbers follow JCS (IEEE-754 double, ECMAScript formatting). Thread-safe and stateless.
+ * magnitude exceeds 2^53 - 1 becomes its decimal string (JCS would round it to a double), a number
+ * beyond the range of a double ({@code 1E400}) becomes its decimal string too (JCS cannot express
+ * it), and a lone UTF-16 surrogate in any string or key becomes U+FFFD (JCS has no encoding for
+ * it). Other numbers follow JCS (IEEE-754 double, ECMAScript formatting). Thread-safe and
+ * stateless.
  */
 public final class EnvelopeHasher {
   private static final BigInteger MAX_SAFE = BigInteger.valueOf((1L << 53) - 1);
@@ -181,6 +183,9 @@ public final class EnvelopeHasher {
           return f.textNode(v.bigIntegerValue().toString());
         }
         if (v.isFloatingPointNumber() && !isFinite(v)) {
+          if (v.isBigDecimal()) {
+            return f.textNode(v.decimalValue().toString());
+          }
           throw new IllegalArgumentException("non-finite number in payload");
         }
         return v;
@@ -205,9 +210,6 @@ public final class EnvelopeHasher {
   }
 
   private static boolean isFinite(JsonNode v) {
-    if (v.isBigDecimal()) {
-      return true;
-    }
     return Double.isFinite(v.doubleValue());
   }
 

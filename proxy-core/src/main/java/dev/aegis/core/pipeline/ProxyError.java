@@ -9,6 +9,8 @@ public enum ProxyError {
   PARSE_ERROR(Side.CLIENT, -32700),
   /** Valid JSON but not a valid JSON-RPC 2.0 message (including batches). */
   INVALID_REQUEST(Side.CLIENT, -32600),
+  /** A tools/call without a string params.name or with non-object arguments. */
+  INVALID_PARAMS(Side.CLIENT, -32602),
   /** A frame from the client exceeded the frame size limit. */
   FRAME_TOO_LARGE(Side.CLIENT, -32600),
   /** The server's answer exceeded the frame size limit and was not relayed. */
@@ -17,6 +19,8 @@ public enum ProxyError {
   UPSTREAM_CLOSED(Side.UPSTREAM, -32603),
   /** The chain store could not make the request durable; it was not forwarded (fail closed). */
   STORE_UNAVAILABLE(Side.PROXY, -32603),
+  /** The proxy failed while handling a request (a bug): refused rather than forwarded unchecked. */
+  INTERNAL_ERROR(Side.PROXY, -32603),
   /** Another writer appended to this session's chain; sealing stopped to avoid a fork. */
   CHAIN_CONFLICT(Side.PROXY, -32603);
 

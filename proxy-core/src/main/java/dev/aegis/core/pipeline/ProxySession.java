@@ -8,6 +8,7 @@ import dev.aegis.core.event.EventType;
 import dev.aegis.core.frame.Frame;
 import dev.aegis.core.frame.FrameKind;
 import dev.aegis.core.frame.JsonRpcId;
+import dev.aegis.core.guard.ToolCallGuard;
 import dev.aegis.core.json.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +31,38 @@ public final class ProxySession {
   private static final System.Logger LOG = System.getLogger(ProxySession.class.getName());
 
   private final SessionChain chain;
-  private final Map<String, JsonRpcId> inFlight = new ConcurrentHashMap<>();
+  private final ToolCallFlow toolCalls;
+  private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong sealedClientToServer = new AtomicLong();
   private final AtomicLong sealedServerToClient = new AtomicLong();
   private final AtomicLong unsealed = new AtomicLong();
 
-  /** A session sealing into {@code chain}. */
-  public ProxySession(SessionChain chain) {
+  /** A client request waiting for the server's answer; {@code call} is set for tools/call. */
+  private record InFlight(JsonRpcId id, ToolCall call) {}
+
+  /**
+   * A session sealing into {@code chain}, whose client {@code tools/call} requests pass {@code
+   * guard}. The guard observes every event the chain seals from now on.
+   */
+  public ProxySession(SessionChain chain, ToolCallGuard guard, GuardOptions options) {
     this.chain = requireNonNull(chain, "chain");
+    chain.observe(requireNonNull(guard, "guard")::observe);
+    this.toolCalls =
+        new ToolCallFlow(
+            chain,
+            guard,
+            options,
+            new ToolCallFlow.Replies() {
+              @Override
+              public Action reply(Direction towards, byte[] frame) {
+                return sealReply(towards, frame);
+              }
+
+              @Override
+              public Action refuse(Direction direction, Frame frame, ChainStoreException e) {
+                return ProxySession.this.refuse(direction, frame.id(), e);
+              }
+            });
   }
 
   /** Seals SESSION_STARTED and waits until it is durable; throws if the store cannot. */
@@ -45,8 +70,30 @@ public final class ProxySession {
     chain.seal(EventType.SESSION_STARTED, info, null).durable().join();
   }
 
-  /** Handles one whole frame travelling in {@code direction}. */
+  /**
+   * Handles one whole frame travelling in {@code direction}. Never throws: a failure inside the
+   * core (a bug) is logged and fails closed for requests, while other frames are relayed.
+   */
   public CompletableFuture<Action> onFrame(Direction direction, Frame frame) {
+    try {
+      return handle(direction, frame);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "internal error on " + frame + ": " + e, e);
+      unsealed.incrementAndGet();
+      if (frame.kind() == FrameKind.REQUEST) {
+        return done(
+            reply(
+                direction.reverse(),
+                frame.id(),
+                ProxyError.INTERNAL_ERROR,
+                "the proxy failed to handle this request (" + e.getClass().getSimpleName() + ")",
+                null));
+      }
+      return done(Action.forward());
+    }
+  }
+
+  private CompletableFuture<Action> handle(Direction direction, Frame frame) {
     String origin = direction == Direction.CLIENT_TO_SERVER ? "client" : "server";
     SessionChain.Sealing sealing;
     try {
@@ -57,6 +104,19 @@ public final class ProxySession {
     if (frame.kind() == FrameKind.MALFORMED) {
       return CompletableFuture.completedFuture(malformed(direction, frame));
     }
+    if (frame.kind() == FrameKind.REQUEST
+        && direction == Direction.CLIENT_TO_SERVER
+        && "tools/call".equals(frame.method())) {
+      return toolCalls
+          .propose(frame, sealing.seq())
+          .thenApply(
+              o -> {
+                if (o.call() != null) {
+                  inFlight.put(frame.id().toJson(), new InFlight(frame.id(), o.call()));
+                }
+                return o.action();
+              });
+    }
     if (frame.kind() == FrameKind.REQUEST) {
       return sealing
           .durable()
@@ -66,13 +126,16 @@ public final class ProxySession {
                   return refuse(direction, frame.id(), storeError(err));
                 }
                 if (direction == Direction.CLIENT_TO_SERVER) {
-                  inFlight.put(frame.id().toJson(), frame.id());
+                  inFlight.put(frame.id().toJson(), new InFlight(frame.id(), null));
                 }
                 return Action.forward();
               });
     }
     if (direction == Direction.SERVER_TO_CLIENT && frame.kind().isResponse()) {
-      inFlight.remove(frame.id().toJson());
+      InFlight waiting = inFlight.remove(frame.id().toJson());
+      if (waiting != null && waiting.call() != null) {
+        toolCalls.result(frame, waiting.call());
+      }
     }
     return CompletableFuture.completedFuture(Action.forward());
   }
@@ -114,7 +177,8 @@ public final class ProxySession {
    */
   public List<byte[]> upstreamClosed(String why) {
     List<byte[]> replies = new ArrayList<>();
-    for (JsonRpcId id : inFlight.values()) {
+    for (InFlight waiting : inFlight.values()) {
+      JsonRpcId id = waiting.id();
       Action a =
           reply(
               Direction.SERVER_TO_CLIENT,
@@ -195,7 +259,11 @@ public final class ProxySession {
   /** Builds a proxy reply and seals it as a frame with origin "proxy" when the chain is healthy. */
   private Action reply(
       Direction towards, JsonRpcId id, ProxyError error, String message, ObjectNode extra) {
-    byte[] bytes = ErrorFrames.encode(id, error, message, extra);
+    return sealReply(towards, ErrorFrames.encode(id, error, message, extra));
+  }
+
+  /** Seals a frame the proxy writes itself (origin "proxy") and returns the action to send it. */
+  private Action sealReply(Direction towards, byte[] bytes) {
     Frame frame = Frame.of(bytes);
     try {
       seal(towards, FrameEvents.frame(towards, "proxy", frame), bytes);
@@ -205,7 +273,7 @@ public final class ProxySession {
     return Action.reply(towards, bytes);
   }
 
-  private static ChainStoreException storeError(Throwable err) {
+  static ChainStoreException storeError(Throwable err) {
     Throwable c = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
     return c instanceof ChainStoreException
         ? (ChainStoreException) c

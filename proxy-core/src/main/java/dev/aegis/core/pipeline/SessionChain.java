@@ -12,6 +12,7 @@ import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.event.EventType;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Seals one session's events: assigns seq, timestamp and previous hash, hashes, and queues the
@@ -34,6 +35,7 @@ public final class SessionChain {
   private String headHash;
   private long lastTs;
   private volatile ChainStoreException failure;
+  private Consumer<Envelope> observer = e -> {};
 
   private SessionChain(
       ChainStore store,
@@ -59,6 +61,14 @@ public final class SessionChain {
       ChainStore store, InstantSource clock, String tenantId, String userId, String sessionId) {
     ChainHead head = store.head(tenantId, sessionId).orElse(null);
     return new SessionChain(store, clock, tenantId, userId, sessionId, head);
+  }
+
+  /**
+   * Installs the observer that sees every event this chain seals from now on, in seq order, under
+   * the seal lock (the guard's reducer). Install it before the first seal.
+   */
+  public synchronized void observe(Consumer<Envelope> observer) {
+    this.observer = requireNonNull(observer, "observer");
   }
 
   /** One sealed event and the future that completes when it is durable. */
@@ -88,6 +98,7 @@ public final class SessionChain {
     nextSeq++;
     headHash = sealed.hash();
     lastTs = ts;
+    observer.accept(sealed.envelope());
     return new Sealing(sealed, durable);
   }
 

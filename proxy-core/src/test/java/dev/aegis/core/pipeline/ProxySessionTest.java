@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.frame.Frame;
+import dev.aegis.core.guard.Decision;
+import dev.aegis.core.guard.Outcome;
 import dev.aegis.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -15,8 +17,10 @@ import org.junit.jupiter.api.Test;
 class ProxySessionTest {
   private final ManualStore store = new ManualStore();
   private final InstantSource clock = InstantSource.fixed(Instant.ofEpochMilli(1_700_000_000_000L));
+  private final ScriptedGuard guard =
+      ScriptedGuard.always(new Decision(Outcome.DENY, "PERMISSION_UNDECLARED", null));
   private final ProxySession session =
-      new ProxySession(SessionChain.open(store, clock, "t", "", "s"));
+      new ProxySession(SessionChain.open(store, clock, "t", "", "s"), guard, GuardOptions.DEFAULT);
 
   private static Frame frame(String json) {
     return Frame.of(json.getBytes(StandardCharsets.UTF_8));
@@ -55,7 +59,7 @@ class ProxySessionTest {
     CompletableFuture<Action> a =
         session.onFrame(
             Direction.CLIENT_TO_SERVER,
-            frame("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"tools/call\"}"));
+            frame("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"resources/read\"}"));
     store
         .commits
         .get(0)

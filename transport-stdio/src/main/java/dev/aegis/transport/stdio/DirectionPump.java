@@ -116,9 +116,16 @@ final class DirectionPump {
   private void dispatch() {
     try {
       while (true) {
-        Pending p = queue.take();
+        Pending p = queue.poll();
+        if (p == null) {
+          forwardSink.flush(); // about to wait for input: what was written must go out now
+          p = queue.take();
+        }
         if (p == END) {
           break;
+        }
+        if (!p.action().isDone()) {
+          forwardSink.flush(); // about to wait for a decision: same
         }
         act(p.frame(), p.action().join());
       }
@@ -131,10 +138,10 @@ final class DirectionPump {
   }
 
   private void act(Frame frame, Action action) {
-    boolean flush = queue.isEmpty();
     switch (action.type()) {
       case FORWARD:
-        forwardSink.write(frame.bytes(), flush);
+        // Flushed by the loop before it waits: consecutive ready frames share one write.
+        forwardSink.write(frame.bytes(), false);
         break;
       case REPLY:
         FrameSink to =

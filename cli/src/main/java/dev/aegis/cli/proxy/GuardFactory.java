@@ -1,0 +1,134 @@
+package dev.aegis.cli.proxy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.guard.PolicyGuard;
+import dev.aegis.guard.manifest.Manifest;
+import dev.aegis.guard.manifest.ManifestException;
+import dev.aegis.guard.manifest.ManifestKeys;
+import dev.aegis.guard.manifest.ManifestLoader;
+import dev.aegis.guard.manifest.TrustPolicy;
+import dev.aegis.guard.manifest.TrustResult;
+import dev.aegis.guard.policy.PolicyBundle;
+import dev.aegis.guard.policy.PolicyLoadException;
+import dev.aegis.guard.policy.WasmEngineConfig;
+import dev.aegis.guard.policy.WasmPolicyEngine;
+import dev.aegis.guard.state.LoopSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the guard of a proxy run: the manifest (validated and trust-checked), the policy engine
+ * (started in the background so the first decision is ready quickly) and the loop settings.
+ * Problems a user can fix become {@link IllegalArgumentException}s with the message to print.
+ */
+final class GuardFactory {
+  private final Manifest manifest;
+  private final WasmPolicyEngine engine;
+  private static volatile boolean closing;
+
+  private GuardFactory(Manifest manifest, WasmPolicyEngine engine) {
+    this.manifest = manifest;
+    this.engine = engine;
+  }
+
+  static GuardFactory create(ProxySettings s) {
+    Manifest manifest = s.manifest() == null ? null : loadManifest(s);
+    if (manifest == null) {
+      System.err.println(
+          "aegis: no --manifest given: every tools/call will be denied (PERMISSION_UNDECLARED)."
+              + " Write a capability manifest (docs/manifest.md) and pass --manifest FILE.");
+    }
+    PolicyBundle bundle;
+    try {
+      bundle =
+          s.policyBundle() == null ? PolicyBundle.builtIn() : PolicyBundle.read(s.policyBundle());
+    } catch (PolicyLoadException e) {
+      throw new IllegalArgumentException("policy-bundle: " + e.getMessage());
+    }
+    WasmPolicyEngine engine = WasmPolicyEngine.start(bundle, WasmEngineConfig.defaults());
+    engine
+        .ready()
+        .whenComplete(
+            (ok, err) -> {
+              if (err != null && !closing) {
+                System.err.println(
+                    "aegis: policy bundle unusable, every tools/call will be denied"
+                        + " (POLICY_ERROR): "
+                        + err.getMessage());
+              }
+            });
+    return new GuardFactory(manifest, engine);
+  }
+
+  private static Manifest loadManifest(ProxySettings s) {
+    Manifest m;
+    try {
+      m = ManifestLoader.load(s.manifest());
+    } catch (ManifestException e) {
+      throw new IllegalArgumentException(
+          "manifest " + s.manifest() + " is invalid:\n  " + String.join("\n  ", e.problems()));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("manifest: cannot read " + s.manifest() + ": " + e);
+    }
+    TrustResult trust = trustPolicy(s).check(m);
+    if (!trust.accepted()) {
+      throw new IllegalArgumentException("manifest " + s.manifest() + ": " + trust.message());
+    }
+    trust
+        .warning()
+        .ifPresent(w -> System.err.println("aegis: manifest " + s.manifest() + ": " + w));
+    return m;
+  }
+
+  private static TrustPolicy trustPolicy(ProxySettings s) {
+    List<PublicKey> keys = new ArrayList<>();
+    for (Path p : s.trustedKeys()) {
+      try {
+        keys.add(ManifestKeys.readPublic(p));
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("trusted-key: cannot read " + p + ": " + e.getMessage());
+      }
+    }
+    return new TrustPolicy(TrustPolicy.Mode.parse(s.trust()), keys);
+  }
+
+  PolicyGuard guard() {
+    LoopSettings loops = LoopSettings.DEFAULTS;
+    if (manifest != null) {
+      Manifest.Loops l = manifest.permissions().loops();
+      loops =
+          new LoopSettings(
+              l.identicalCallThreshold(),
+              l.noProgressThreshold(),
+              l.sequenceMinLength(),
+              l.sequenceMaxLength(),
+              l.window());
+    }
+    return new PolicyGuard(
+        engine,
+        manifest == null ? null : manifest.json(),
+        manifest == null ? null : manifest.digest(),
+        loops);
+  }
+
+  /** What SESSION_STARTED records about the guard. */
+  void describe(ObjectNode info, ProxySettings s) {
+    ObjectNode g = info.putObject("guard");
+    g.put("engine", engine.name());
+    g.put("bundle_sha256", engine.bundleDigest());
+    g.put("mode", s.audit() ? "audit" : "enforce");
+    g.put("deny_as", s.denyAsError() ? "error" : "result");
+    if (manifest != null) {
+      g.put("manifest", manifest.name() + "@" + manifest.version());
+      g.put("manifest_sha256", manifest.digest());
+    }
+  }
+
+  void close() {
+    closing = true;
+    engine.close();
+  }
+}

@@ -1,0 +1,187 @@
+package dev.aegis.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.core.json.Json;
+import dev.aegis.testsupport.ScriptedPeer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The guard end to end through bin/aegis-proxy and the built-in Wasm policy: deny by default,
+ * budgets on the exact call that crosses them, loops with their cycle trace, audit mode, the seed's
+ * error style, bad manifests, and state rebuilt from the chain after a restart.
+ */
+class GuardIT {
+  @TempDir Path dir;
+
+  private String store() {
+    return "sqlite:" + dir.resolve("chain.db");
+  }
+
+  private Path manifest(String permissions) throws Exception {
+    Path m = dir.resolve("m-" + Math.abs(permissions.hashCode()) + ".json");
+    Files.writeString(
+        m,
+        "{\"schema\":\"aegis.dev/manifest/v0.1\",\"name\":\"t\",\"version\":"
+            + "\"1.0.0\",\"publisher\":\"t\",\"permissions\":"
+            + permissions
+            + "}");
+    return m;
+  }
+
+  private ProxyProcess proxy(String session, List<String> flags, Path recorded) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--store", store(), "--session", session));
+    args.addAll(flags);
+    args.add("--");
+    args.addAll(ProxyProcess.javaMain(ScriptedPeer.class, "--reply", "--out", recorded.toString()));
+    return ProxyProcess.start("aegis-proxy", args);
+  }
+
+  private static String call(int id, String tool, String argsJson) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + id
+        + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+        + tool
+        + "\",\"arguments\":"
+        + argsJson
+        + "}}";
+  }
+
+  private static JsonNode json(String line) throws Exception {
+    return Json.parse(line.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String reason(JsonNode reply) {
+    return reply.at("/result/structuredContent/aegis/reason").asText();
+  }
+
+  /** Sends the lines, waits for as many new answers, and returns them ordered by id. */
+  private List<JsonNode> exchange(ProxyProcess p, String... lines) throws Exception {
+    int before = p.stdout().isEmpty() ? 0 : p.stdout().split("\n").length;
+    for (String l : lines) {
+      p.send(l);
+    }
+    List<String> all = p.awaitLines(before + lines.length, 30);
+    List<JsonNode> out = new ArrayList<>();
+    for (String l : all.subList(before, all.size())) {
+      out.add(json(l));
+    }
+    out.sort(java.util.Comparator.comparingInt(n -> n.get("id").asInt()));
+    return out;
+  }
+
+  @Test
+  void withoutAManifestEveryToolCallIsDeniedAndNeverReachesTheServer() throws Exception {
+    Path rec = dir.resolve("rec");
+    try (ProxyProcess p = proxy("none", List.of(), rec)) {
+      List<JsonNode> r =
+          exchange(
+              p, call(1, "echo", "{}"), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+      assertThat(r.get(0).at("/result/isError").asBoolean()).isTrue();
+      assertThat(reason(r.get(0))).isEqualTo("PERMISSION_UNDECLARED");
+      assertThat(r.get(1).at("/result/echo").asText()).isEqualTo("tools/list");
+      p.closeStdin();
+      assertThat(p.waitFor(30)).isZero();
+      assertThat(p.stderr()).contains("no --manifest given");
+    }
+    assertThat(Files.readString(rec)).doesNotContain("tools/call").contains("tools/list");
+  }
+
+  @Test
+  void budgetDeniesTheExactCallThatCrossesItAndARestartRemembers() throws Exception {
+    Path m = manifest("{\"tools\":[\"echo\"],\"budgets\":{\"max_tool_calls\":2}}");
+    try (ProxyProcess p = proxy("budget", List.of("--manifest", m.toString()), dir.resolve("r1"))) {
+      List<JsonNode> r = exchange(p, call(1, "echo", "{\"t\":1}"), call(2, "echo", "{\"t\":2}"));
+      assertThat(r)
+          .allSatisfy(n -> assertThat(n.at("/result/echo").asText()).isEqualTo("tools/call"));
+      JsonNode third = exchange(p, call(3, "echo", "{\"t\":3}")).get(0);
+      assertThat(reason(third)).isEqualTo("BUDGET_EXCEEDED");
+      p.closeStdin();
+      p.waitFor(30);
+    }
+    try (ProxyProcess p = proxy("budget", List.of("--manifest", m.toString()), dir.resolve("r2"))) {
+      JsonNode again = exchange(p, call(4, "echo", "{\"t\":4}")).get(0);
+      assertThat(reason(again)).as("state rebuilt from the chain").isEqualTo("BUDGET_EXCEEDED");
+      p.closeStdin();
+      p.waitFor(30);
+    }
+    assertThat(Chains.verify(store(), "default", "budget").valid()).isTrue();
+  }
+
+  @Test
+  void thirdIdenticalCallIsALoopAndItsCycleTraceIsSealed() throws Exception {
+    Path m = manifest("{\"tools\":[\"search\"]}");
+    try (ProxyProcess p = proxy("loop", List.of("--manifest", m.toString()), dir.resolve("r"))) {
+      List<JsonNode> r =
+          exchange(
+              p,
+              call(1, "search", "{\"q\":\"x\"}"),
+              call(2, "search", "{\"q\":\"x\"}"),
+              call(3, "search", "{\"q\":\"x\"}"));
+      assertThat(r.get(1).at("/result/echo").asText()).isEqualTo("tools/call");
+      assertThat(reason(r.get(2))).isEqualTo("LOOP_DETECTED");
+      p.closeStdin();
+      p.waitFor(30);
+    }
+    List<Chains.Event> decisions =
+        Chains.read(store(), "default", "loop").stream()
+            .filter(e -> e.type().equals("POLICY_DECISION") && "3".equals(e.field("call_id")))
+            .toList(); // decisions may complete out of order: find call 3's
+    JsonNode last = decisions.get(0).payload();
+    assertThat(last.get("reason").asText()).isEqualTo("LOOP_DETECTED");
+    assertThat(last.get("loop").asText()).isEqualTo("LOOP_IDENTICAL_CALL");
+    assertThat(last.get("cycle_trace")).hasSize(3);
+    assertThat(last.get("engine").asText()).isEqualTo("wasm");
+    assertThat(last.get("manifest_sha256").asText()).hasSize(64);
+  }
+
+  @Test
+  void auditModeLetsEverythingThroughButSealsTheDenials() throws Exception {
+    Path rec = dir.resolve("rec");
+    try (ProxyProcess p = proxy("audit", List.of("--mode", "audit"), rec)) {
+      JsonNode r = exchange(p, call(1, "rm_rf", "{}")).get(0);
+      assertThat(r.at("/result/echo").asText()).isEqualTo("tools/call");
+      p.closeStdin();
+      p.waitFor(30);
+    }
+    List<Chains.Event> denied =
+        Chains.read(store(), "default", "audit").stream()
+            .filter(e -> e.type().equals("TOOL_CALL_DENIED"))
+            .toList();
+    assertThat(denied).hasSize(1);
+    assertThat(denied.get(0).payload().get("audit_only").asBoolean()).isTrue();
+  }
+
+  @Test
+  void denyAsErrorAnswersWithTheSeedCodes() throws Exception {
+    try (ProxyProcess p = proxy("err", List.of("--deny-as", "error"), dir.resolve("r"))) {
+      JsonNode r = exchange(p, call(1, "echo", "{}")).get(0);
+      assertThat(r.at("/error/code").asInt()).isEqualTo(-32000);
+      assertThat(r.at("/error/data/reason").asText()).isEqualTo("PERMISSION_UNDECLARED");
+      p.closeStdin();
+      p.waitFor(30);
+    }
+  }
+
+  @Test
+  void anInvalidManifestStopsTheProxyWithEveryProblemListed() throws Exception {
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(
+        bad, "{\"schema\":\"nope\",\"name\":\"\",\"version\":\"1\",\"publisher\":\"p\"}");
+    try (ProxyProcess p =
+        ProxyProcess.start(
+            "aegis-proxy",
+            List.of("--store", store(), "--manifest", bad.toString(), "--", "true"))) {
+      assertThat(p.waitFor(30)).isEqualTo(2);
+      assertThat(p.stderr()).contains("schema").contains("name").contains("version");
+      assertThat(p.stdout()).isEmpty();
+    }
+  }
+}

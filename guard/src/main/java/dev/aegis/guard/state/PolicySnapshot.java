@@ -1,0 +1,37 @@
+package dev.aegis.guard.state;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.core.json.Json;
+import java.util.List;
+
+/**
+ * The session as the policy sees it for one proposal: counters before the call, wall time at the
+ * call, the loop the call completes (if any), and taint.
+ */
+public record PolicySnapshot(
+    long stepsConsumed,
+    long toolCallsConsumed,
+    long wallTimeMs,
+    LoopViolation loopViolation,
+    boolean tainted,
+    List<String> sanitizedKeys) {
+
+  /** Copies the keys. */
+  public PolicySnapshot {
+    sanitizedKeys = List.copyOf(sanitizedKeys);
+  }
+
+  /** The policy input's {@code snapshot} document. */
+  public ObjectNode toPolicyJson() {
+    ObjectNode o = Json.object();
+    o.put("steps_consumed", stepsConsumed);
+    o.put("tool_calls_consumed", toolCallsConsumed);
+    o.put("wall_time_ms", wallTimeMs);
+    o.put("loop_violation", loopViolation == null ? "" : loopViolation.reason());
+    o.put("is_tainted", tainted);
+    ArrayNode keys = o.putArray("sanitized_keys");
+    sanitizedKeys.forEach(keys::add);
+    return o;
+  }
+}

@@ -1,0 +1,134 @@
+package dev.aegis.guard.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.core.event.Envelope;
+import dev.aegis.core.event.EnvelopeHasher;
+import dev.aegis.core.json.Json;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The reducer: session state as a pure function of the sealed events, fed in seq order. Time comes
+ * only from event timestamps, never the clock, so replaying a chain rebuilds the same state and the
+ * same snapshots.
+ *
+ * <p>Counting (documented in docs/policy.md): a <em>step</em> is one agent action — a tool-call
+ * proposal, a model call, a memory access or a handoff request — not every event (the seed charged
+ * three steps per proxied call). A <em>tool call</em> is a call that reached the tool
+ * (TOOL_CALL_EXECUTED: allowed, or let through in audit mode). Taint (session mode): any tool
+ * result or memory read taints the session; TERMINATION clears taint and sanitised keys. Not
+ * thread-safe: the owner feeds it under the chain's seal order.
+ */
+public final class SessionState {
+  private final LoopDetector loops;
+  private long firstTs = -1;
+  private long lastSeq = -1;
+  private long steps;
+  private long toolCalls;
+  private boolean tainted;
+  private final TreeSet<String> sanitizedKeys = new TreeSet<>();
+  private final Map<Long, PolicySnapshot> pending = new HashMap<>();
+
+  /** An empty session with the given loop thresholds. */
+  public SessionState(LoopSettings loopSettings) {
+    this.loops = new LoopDetector(loopSettings);
+  }
+
+  /** Applies one sealed event; events must arrive in seq order. */
+  public void apply(Envelope e) {
+    if (e.seq() <= lastSeq) {
+      throw new IllegalArgumentException("event seq " + e.seq() + " after " + lastSeq);
+    }
+    lastSeq = e.seq();
+    if (firstTs < 0) {
+      firstTs = e.tsUnixMs();
+    }
+    JsonNode p = e.payload();
+    switch (e.eventType()) {
+      case "TOOL_CALL_PROPOSED":
+        propose(e, p);
+        break;
+      case "POLICY_DECISION":
+        pending.remove(p.path("proposal_seq").asLong(-1));
+        break;
+      case "TOOL_CALL_DENIED":
+        if (!p.path("audit_only").asBoolean(false)) {
+          toolCalls--; // counted when proposed; it never reached the tool
+        }
+        break;
+      case "TOOL_RESULT":
+        tainted = true;
+        loops.result(
+            p.path("proposal_seq").asLong(-1),
+            p.path("tool_name").asText(""),
+            p.path("result_sha256").asText(""));
+        break;
+      case "MODEL_CALL_STARTED":
+      case "MEMORY_WRITE":
+      case "HANDOFF_REQUESTED":
+        steps++;
+        break;
+      case "MEMORY_READ":
+        steps++;
+        tainted = true;
+        break;
+      case "SANITIZED":
+        if (p.path("key").isTextual() && !p.get("key").asText().isEmpty()) {
+          sanitizedKeys.add(p.get("key").asText());
+        }
+        break;
+      case "TERMINATION":
+        tainted = false;
+        sanitizedKeys.clear();
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void propose(Envelope e, JsonNode p) {
+    String tool = p.path("tool_name").asText("");
+    String digest = EnvelopeHasher.hashOf(p.path("args"));
+    LoopViolation loop = loops.propose(e.seq(), tool, digest);
+    pending.put(
+        e.seq(),
+        new PolicySnapshot(
+            steps,
+            toolCalls,
+            e.tsUnixMs() - firstTs,
+            loop,
+            tainted,
+            sanitizedKeys.stream().toList()));
+    steps++;
+    toolCalls++;
+  }
+
+  /**
+   * The policy snapshot of the proposal sealed at {@code proposalSeq}: the session before that
+   * call, plus the loop it completes. Null if no such proposal is pending.
+   */
+  public PolicySnapshot snapshotFor(long proposalSeq) {
+    return pending.get(proposalSeq);
+  }
+
+  /** The state as canonical JSON, for snapshot hashes that replay must reproduce. */
+  public ObjectNode toJson() {
+    ObjectNode o = Json.object();
+    o.put("last_seq", lastSeq);
+    o.put("first_ts_unix_ms", firstTs);
+    o.put("steps_consumed", steps);
+    o.put("tool_calls_consumed", toolCalls);
+    o.put("is_tainted", tainted);
+    ArrayNode keys = o.putArray("sanitized_keys");
+    sanitizedKeys.forEach(keys::add);
+    return o;
+  }
+
+  /** SHA-256 (hex) of {@link #toJson()} under the one hashing rule. */
+  public String hash() {
+    return EnvelopeHasher.hashOf(toJson());
+  }
+}

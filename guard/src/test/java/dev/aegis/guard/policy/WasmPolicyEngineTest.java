@@ -1,0 +1,45 @@
+package dev.aegis.guard.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.core.guard.PolicyEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine contract on the in-process Wasm engine with the built-in decide bundle, in the default
+ * execution mode (the cases run across the switch from interpreter to compiled).
+ */
+class WasmPolicyEngineTest extends PolicyEngineContractTest {
+  /** The cases are about answers: a loaded CI machine must not turn them into POLICY_ERRORs. */
+  static final Duration GENEROUS_DEADLINE = Duration.ofSeconds(30);
+
+  @Override
+  protected PolicyEngine createEngine() throws Exception {
+    return WasmPolicyEngine.load(
+        PolicyBundle.builtIn(), WasmEngineConfig.defaults().withDeadline(GENEROUS_DEADLINE));
+  }
+
+  @Test
+  void isNamedWasm() {
+    assertThat(engine().name()).isEqualTo("wasm");
+  }
+
+  @Test
+  void theBuiltInBundleIsTheOneBuiltFromPolicies() throws Exception {
+    Path built = repositoryRoot().resolve("policies/build/aegis-decide.wasm");
+    byte[] sha = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(built));
+    assertThat(engine().bundleDigest()).isEqualTo(HexFormat.of().formatHex(sha));
+  }
+
+  @Test
+  void loadBuiltInUsesTheSameBundle() throws Exception {
+    try (WasmPolicyEngine defaults = WasmPolicyEngine.loadBuiltIn()) {
+      assertThat(defaults.bundleDigest()).isEqualTo(engine().bundleDigest());
+    }
+  }
+}
