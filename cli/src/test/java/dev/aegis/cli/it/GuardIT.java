@@ -184,4 +184,50 @@ class GuardIT {
       assertThat(p.stdout()).isEmpty();
     }
   }
+
+  @Test
+  void timeoutAndOutputLimitsAreEnforcedAgainstARealServer() throws Exception {
+    Path m =
+        manifest(
+            "{\"tools\":[\"echo\",\"count_slowly\"],"
+                + "\"budgets\":{\"timeout_ms\":150,\"max_output_bytes\":400}}");
+    List<String> args =
+        new ArrayList<>(
+            List.of("--store", store(), "--session", "limits", "--manifest", m.toString(), "--"));
+    args.addAll(dev.aegis.examples.ExampleServer.javaCommand());
+    try (ProxyProcess p = ProxyProcess.start("aegis-proxy", args)) {
+      exchange(
+          p,
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+              + "{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
+              + "\"clientInfo\":{\"name\":\"guard-it\",\"version\":\"1\"}}}");
+      p.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+      List<JsonNode> r =
+          exchange(
+              p,
+              call(2, "count_slowly", "{\"n\":100}"),
+              call(3, "echo", "{\"text\":\"" + "x".repeat(1000) + "\"}"),
+              call(4, "echo", "{\"text\":\"hi\"}"));
+      assertThat(reason(r.get(0))).isEqualTo("TIMEOUT");
+      assertThat(reason(r.get(1))).isEqualTo("OUTPUT_TOO_LARGE");
+      assertThat(r.get(2).at("/result/content/0/text").asText()).isEqualTo("hi");
+      p.closeStdin();
+      assertThat(p.waitFor(30)).isZero();
+    }
+    List<Chains.Event> events = Chains.read(store(), "default", "limits");
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.type()).isEqualTo("MCP_FRAME");
+              assertThat(e.field("origin")).isEqualTo("proxy");
+              assertThat(e.field("method")).isEqualTo("notifications/cancelled");
+            });
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.type()).isEqualTo("TOOL_RESULT");
+              assertThat(e.payload().path("withheld").asBoolean()).isTrue();
+            });
+    assertThat(Chains.verify(store(), "default", "limits").valid()).isTrue();
+  }
 }

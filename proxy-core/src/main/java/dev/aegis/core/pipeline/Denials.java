@@ -27,6 +27,8 @@ final class Denials {
           Map.entry("FS_DENY", "a path lies outside the allowed file roots"),
           Map.entry("APPROVAL_REQUIRED", "the call needs an operator's approval"),
           Map.entry("RATE_LIMITED", "too many calls; retry later"),
+          Map.entry("TIMEOUT", "the tool did not answer within the policy's timeout_ms"),
+          Map.entry("OUTPUT_TOO_LARGE", "the tool's answer exceeded the policy's max_output_bytes"),
           Map.entry(Decision.POLICY_ERROR, "the policy could not be evaluated (fail closed)"));
 
   private Denials() {}

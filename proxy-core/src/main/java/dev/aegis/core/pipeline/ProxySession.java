@@ -8,14 +8,23 @@ import dev.aegis.core.event.EventType;
 import dev.aegis.core.frame.Frame;
 import dev.aegis.core.frame.FrameKind;
 import dev.aegis.core.frame.JsonRpcId;
+import dev.aegis.core.guard.Decision;
+import dev.aegis.core.guard.Outcome;
 import dev.aegis.core.guard.ToolCallGuard;
 import dev.aegis.core.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * The transport-independent core of one proxied MCP session: seals every frame, decides what the
@@ -37,8 +46,22 @@ public final class ProxySession {
   private final AtomicLong sealedServerToClient = new AtomicLong();
   private final AtomicLong unsealed = new AtomicLong();
 
-  /** A client request waiting for the server's answer; {@code call} is set for tools/call. */
-  private record InFlight(JsonRpcId id, ToolCall call) {}
+  /**
+   * A client request waiting for the server's answer; {@code call} is set for tools/call, {@code
+   * timer} when the policy gave it a timeout.
+   */
+  private record InFlight(JsonRpcId id, ToolCall call, ScheduledFuture<?> timer) {}
+
+  private final Set<String> timedOut = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "aegis-call-timeouts");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile BiConsumer<Direction, byte[]> output =
+      (d, b) -> LOG.log(System.Logger.Level.WARNING, "no output attached for a " + d + " frame");
 
   /**
    * A session sealing into {@code chain}, whose client {@code tools/call} requests pass {@code
@@ -112,7 +135,7 @@ public final class ProxySession {
           .thenApply(
               o -> {
                 if (o.call() != null) {
-                  inFlight.put(frame.id().toJson(), new InFlight(frame.id(), o.call()));
+                  track(o.call());
                 }
                 return o.action();
               });
@@ -126,15 +149,18 @@ public final class ProxySession {
                   return refuse(direction, frame.id(), storeError(err));
                 }
                 if (direction == Direction.CLIENT_TO_SERVER) {
-                  inFlight.put(frame.id().toJson(), new InFlight(frame.id(), null));
+                  inFlight.put(frame.id().toJson(), new InFlight(frame.id(), null, null));
                 }
                 return Action.forward();
               });
     }
     if (direction == Direction.SERVER_TO_CLIENT && frame.kind().isResponse()) {
       InFlight waiting = inFlight.remove(frame.id().toJson());
+      if (waiting == null && timedOut.remove(frame.id().toJson())) {
+        return done(Action.drop("late answer to a call that timed out (sealed, not relayed)"));
+      }
       if (waiting != null && waiting.call() != null) {
-        toolCalls.result(frame, waiting.call());
+        return done(answered(frame, waiting));
       }
     }
     return CompletableFuture.completedFuture(Action.forward());
@@ -178,6 +204,9 @@ public final class ProxySession {
   public List<byte[]> upstreamClosed(String why) {
     List<byte[]> replies = new ArrayList<>();
     for (InFlight waiting : inFlight.values()) {
+      if (waiting.timer() != null) {
+        waiting.timer().cancel(false);
+      }
       JsonRpcId id = waiting.id();
       Action a =
           reply(
@@ -192,8 +221,66 @@ public final class ProxySession {
     return replies;
   }
 
+  /**
+   * Where the session writes frames nobody asked for at that moment: the cancellation of a call
+   * that timed out (towards the server) and the client's answer for it. Set by the transport.
+   */
+  public void attachOutput(BiConsumer<Direction, byte[]> output) {
+    this.output = requireNonNull(output, "output");
+  }
+
+  private void track(ToolCall call) {
+    String key = call.id().toJson();
+    ScheduledFuture<?> timer =
+        call.timeoutMs() > 0
+            ? timers.schedule(() -> timeOut(call), call.timeoutMs(), TimeUnit.MILLISECONDS)
+            : null;
+    inFlight.put(key, new InFlight(call.id(), call, timer));
+  }
+
+  /** The policy's timeout_ms passed: cancel upstream, answer the client, drop a late answer. */
+  private void timeOut(ToolCall call) {
+    String key = call.id().toJson();
+    InFlight waiting = inFlight.get(key);
+    if (waiting == null || waiting.call() != call || !inFlight.remove(key, waiting)) {
+      return;
+    }
+    timedOut.add(key);
+    String cancel =
+        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":"
+            + key
+            + ",\"reason\":\"Aegis: timeout_ms "
+            + call.timeoutMs()
+            + " exceeded\"}}";
+    Action c = sealReply(Direction.CLIENT_TO_SERVER, cancel.getBytes(StandardCharsets.UTF_8));
+    output.accept(Direction.CLIENT_TO_SERVER, c.reply());
+    output.accept(Direction.SERVER_TO_CLIENT, limitReply(call, "TIMEOUT").reply());
+  }
+
+  private Action answered(Frame frame, InFlight waiting) {
+    if (waiting.timer() != null) {
+      waiting.timer().cancel(false);
+    }
+    ToolCall call = waiting.call();
+    if (call.maxOutputBytes() > 0 && frame.length() > call.maxOutputBytes()) {
+      toolCalls.result(frame, call, true);
+      return limitReply(call, "OUTPUT_TOO_LARGE");
+    }
+    toolCalls.result(frame, call);
+    return Action.forward();
+  }
+
+  private Action limitReply(ToolCall call, String reason) {
+    Decision d = new Decision(Outcome.DENY, reason, null);
+    String decisionId = chain.sessionId() + "/" + call.decisionSeq();
+    return sealReply(
+        Direction.SERVER_TO_CLIENT,
+        Denials.encode(call.id(), call.toolName(), d, decisionId, false));
+  }
+
   /** Seals TERMINATION with the given details and waits until it is durable (best effort). */
   public void terminate(ObjectNode info) {
+    timers.shutdownNow();
     info.put("frames_client_to_server", sealedClientToServer.get());
     info.put("frames_server_to_client", sealedServerToClient.get());
     if (unsealed.get() > 0) {

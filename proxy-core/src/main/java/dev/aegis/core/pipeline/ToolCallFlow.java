@@ -113,7 +113,14 @@ final class ToolCallFlow {
       }
       ObjectNode executed = trail(frame, tool, proposalSeq).put("decision_seq", decisionSeq);
       SessionChain.Sealing exec = chain.seal(EventType.TOOL_CALL_EXECUTED, executed, null);
-      ToolCall call = new ToolCall(frame.id(), tool, proposalSeq);
+      ToolCall call =
+          new ToolCall(
+              frame.id(),
+              tool,
+              proposalSeq,
+              decisionSeq,
+              allowed ? d.constraints().path("max_output_bytes").asLong(0) : 0,
+              allowed ? d.constraints().path("timeout_ms").asLong(0) : 0);
       return exec.durable()
           .handle(
               (ok, err) ->
@@ -128,8 +135,16 @@ final class ToolCallFlow {
     }
   }
 
-  /** Seals TOOL_RESULT for the server's answer to an allowed call (best effort). */
+  /** Seals TOOL_RESULT for the server's answer to a forwarded call (best effort). */
   void result(Frame response, ToolCall call) {
+    result(response, call, false);
+  }
+
+  /**
+   * Seals TOOL_RESULT; {@code withheld} marks an answer larger than the call's max_output_bytes,
+   * which the client does not get (its digest and the frame itself are still sealed).
+   */
+  void result(Frame response, ToolCall call, boolean withheld) {
     JsonNode tree;
     try {
       tree = response.tree();
@@ -144,6 +159,11 @@ final class ToolCallFlow {
     p.put("proposal_seq", call.proposalSeq());
     p.put("is_error", isError);
     p.put("result_sha256", EnvelopeHasher.hashOf(body));
+    if (withheld) {
+      p.put("withheld", true);
+      p.put("frame_bytes", response.length());
+      p.put("max_output_bytes", call.maxOutputBytes());
+    }
     try {
       chain.seal(EventType.TOOL_RESULT, p, null);
     } catch (ChainStoreException e) {

@@ -191,4 +191,54 @@ class ToolCallFlowTest {
     assertThat(payload(2).get("bundle_sha256").asText()).isEqualTo("ab");
     assertThat(payload(2).get("reason").asText()).isEqualTo("LOOP_DETECTED");
   }
+
+  @Test
+  void anAnswerLargerThanMaxOutputBytesIsWithheldButSealed() {
+    Decision allow = new Decision(Outcome.ALLOW, "OK", Json.object().put("max_output_bytes", 60));
+    ProxySession s = session(ScriptedGuard.always(allow), GuardOptions.DEFAULT);
+    CompletableFuture<Action> a = s.onFrame(Direction.CLIENT_TO_SERVER, frame(CALL));
+    store.commitAll();
+    a.join();
+    String big =
+        "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{\"content\":[{\"type\":\"text\","
+            + "\"text\":\""
+            + "x".repeat(100)
+            + "\"}]}}";
+    Action r = s.onFrame(Direction.SERVER_TO_CLIENT, frame(big)).join();
+    assertThat(r.type()).isEqualTo(Action.Type.REPLY);
+    JsonNode reply = json(r.reply());
+    assertThat(reply.at("/result/structuredContent/aegis/reason").asText())
+        .isEqualTo("OUTPUT_TOO_LARGE");
+    assertThat(reply.at("/result/structuredContent/aegis/decision_id").asText()).isEqualTo("s/2");
+    JsonNode result = payload(types().lastIndexOf("TOOL_RESULT"));
+    assertThat(result.get("withheld").asBoolean()).isTrue();
+    assertThat(result.get("frame_bytes").asInt()).isEqualTo(big.length());
+    assertThat(store.appended.get(types().lastIndexOf("TOOL_RESULT") - 1).body())
+        .as("the withheld answer itself is kept")
+        .isEqualTo(big.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aCallPastItsTimeoutIsCancelledUpstreamAnsweredAndItsLateAnswerDropped() throws Exception {
+    Decision allow = new Decision(Outcome.ALLOW, "OK", Json.object().put("timeout_ms", 50));
+    ProxySession s = session(ScriptedGuard.always(allow), GuardOptions.DEFAULT);
+    java.util.concurrent.BlockingQueue<String> out =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    s.attachOutput((d, b) -> out.add(d + " " + new String(b, StandardCharsets.UTF_8)));
+    CompletableFuture<Action> a = s.onFrame(Direction.CLIENT_TO_SERVER, frame(CALL));
+    store.commitAll();
+    assertThat(a.join().type()).isEqualTo(Action.Type.FORWARD);
+    String cancel = out.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    String answer = out.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(cancel)
+        .startsWith("CLIENT_TO_SERVER ")
+        .contains("\"method\":\"notifications/cancelled\"")
+        .contains("\"requestId\":5");
+    assertThat(answer).startsWith("SERVER_TO_CLIENT ").contains("\"reason\":\"TIMEOUT\"");
+    Action late =
+        s.onFrame(Direction.SERVER_TO_CLIENT, frame("{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{}}"))
+            .join();
+    assertThat(late.type()).isEqualTo(Action.Type.DROP);
+    assertThat(types()).doesNotContain("TOOL_RESULT");
+  }
 }

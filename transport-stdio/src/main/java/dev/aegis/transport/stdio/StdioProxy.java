@@ -46,6 +46,9 @@ public final class StdioProxy {
     LOG.log(System.Logger.Level.DEBUG, "started MCP server pid " + child.pid());
     FrameSink clientSink = new FrameSink(clientOut, "client output");
     FrameSink serverSink = new FrameSink(child.stdin(), "MCP server stdin");
+    session.attachOutput(
+        (direction, frame) ->
+            (direction == Direction.CLIENT_TO_SERVER ? serverSink : clientSink).write(frame, true));
     int max = config.maxFrameBytes();
     DirectionPump c2s =
         new DirectionPump(
