@@ -27,6 +27,7 @@ public final class PolicyGuard implements ToolCallGuard {
   private final JsonNode manifest;
   private final String manifestDigest;
   private final SessionState state;
+  private final java.util.Set<String> declared;
 
   /**
    * A guard deciding with {@code engine} against {@code manifest} (the manifest's JSON, or null for
@@ -38,6 +39,9 @@ public final class PolicyGuard implements ToolCallGuard {
     this.manifest = manifest == null ? Json.MAPPER.nullNode() : manifest.deepCopy();
     this.manifestDigest = manifestDigest;
     this.state = new SessionState(requireNonNull(loops, "loops"));
+    java.util.Set<String> tools = new java.util.HashSet<>();
+    this.manifest.path("permissions").path("tools").forEach(t -> tools.add(t.asText()));
+    this.declared = java.util.Set.copyOf(tools);
   }
 
   @Override
@@ -45,6 +49,12 @@ public final class PolicyGuard implements ToolCallGuard {
     synchronized (state) {
       state.apply(sealed);
     }
+  }
+
+  /** Only declared tools are listed to the client: the rest would be refused (rule 1). */
+  @Override
+  public boolean lists(String toolName) {
+    return declared.contains(toolName);
   }
 
   @Override

@@ -2,14 +2,18 @@ package dev.aegis.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aegis.core.json.Json;
 import dev.aegis.examples.ExampleServer;
 import dev.aegis.examples.ScriptedSession;
 import dev.aegis.examples.Transcript;
 import dev.aegis.testsupport.NodePeers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,7 +93,35 @@ class RealPeersIT {
             ScriptedSession.Script.EVERYTHING,
             proxied("everything", "server-everything.json", server),
             Map.of());
-    assertThat(viaProxy.toJson()).isEqualTo(direct.toJson());
+    // The manifest declares only the tools the script uses: the proxy filters tools/list to
+    // them (and seals both versions); every other step must be identical to the direct run.
+    Set<String> declared = new HashSet<>();
+    Json.parse(
+            Files.readAllBytes(
+                ProxyProcess.ROOT.resolve("examples/manifests/server-everything.json")))
+        .at("/permissions/tools")
+        .forEach(t -> declared.add(t.asText()));
+    assertThat(viaProxy.steps()).hasSameSizeAs(direct.steps());
+    for (int i = 0; i < direct.steps().size(); i++) {
+      Transcript.Step d = direct.steps().get(i);
+      Transcript.Step v = viaProxy.steps().get(i);
+      assertThat(v.name()).isEqualTo(d.name());
+      if (d.name().equals("tools/list")) {
+        List<String> all = names(d.result());
+        assertThat(all).hasSizeGreaterThan(declared.size()).containsAll(declared);
+        assertThat(names(v.result())).isEqualTo(all.stream().filter(declared::contains).toList());
+      } else {
+        assertThat(v.result()).as(d.name()).isEqualTo(d.result());
+      }
+    }
     assertChainComplete("everything");
+  }
+
+  private static List<String> names(String toolsListResult) throws Exception {
+    List<String> names = new ArrayList<>();
+    Json.parse(toolsListResult.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .path("tools")
+        .forEach(t -> names.add(t.path("name").asText()));
+    return names;
   }
 }

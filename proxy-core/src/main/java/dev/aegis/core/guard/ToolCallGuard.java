@@ -19,4 +19,10 @@ public interface ToolCallGuard {
 
   /** Decides the sealed TOOL_CALL_PROPOSED envelope. */
   CompletableFuture<GuardDecision> decide(Envelope proposal);
+
+  /**
+   * Whether a tool the server lists may be shown to the client: tools the policy would refuse as
+   * undeclared are filtered out of {@code tools/list} results. Must be fast and thread-safe.
+   */
+  boolean lists(String toolName);
 }

@@ -41,6 +41,8 @@ public final class ProxySession {
 
   private final SessionChain chain;
   private final ToolCallFlow toolCalls;
+  private final ToolCallGuard guard;
+  private final GuardOptions options;
   private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong sealedClientToServer = new AtomicLong();
   private final AtomicLong sealedServerToClient = new AtomicLong();
@@ -50,7 +52,7 @@ public final class ProxySession {
    * A client request waiting for the server's answer; {@code call} is set for tools/call, {@code
    * timer} when the policy gave it a timeout.
    */
-  private record InFlight(JsonRpcId id, ToolCall call, ScheduledFuture<?> timer) {}
+  private record InFlight(JsonRpcId id, String method, ToolCall call, ScheduledFuture<?> timer) {}
 
   private final Set<String> timedOut = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timers =
@@ -69,7 +71,9 @@ public final class ProxySession {
    */
   public ProxySession(SessionChain chain, ToolCallGuard guard, GuardOptions options) {
     this.chain = requireNonNull(chain, "chain");
-    chain.observe(requireNonNull(guard, "guard")::observe);
+    this.guard = requireNonNull(guard, "guard");
+    this.options = requireNonNull(options, "options");
+    chain.observe(guard::observe);
     this.toolCalls =
         new ToolCallFlow(
             chain,
@@ -149,7 +153,8 @@ public final class ProxySession {
                   return refuse(direction, frame.id(), storeError(err));
                 }
                 if (direction == Direction.CLIENT_TO_SERVER) {
-                  inFlight.put(frame.id().toJson(), new InFlight(frame.id(), null, null));
+                  inFlight.put(
+                      frame.id().toJson(), new InFlight(frame.id(), frame.method(), null, null));
                 }
                 return Action.forward();
               });
@@ -161,6 +166,12 @@ public final class ProxySession {
       }
       if (waiting != null && waiting.call() != null) {
         return done(answered(frame, waiting));
+      }
+      if (waiting != null && "tools/list".equals(waiting.method()) && !options.audit()) {
+        byte[] filtered = ToolLists.filter(frame, guard::lists);
+        if (filtered != null) {
+          return done(sealReply(Direction.SERVER_TO_CLIENT, filtered));
+        }
       }
     }
     return CompletableFuture.completedFuture(Action.forward());
@@ -235,7 +246,7 @@ public final class ProxySession {
         call.timeoutMs() > 0
             ? timers.schedule(() -> timeOut(call), call.timeoutMs(), TimeUnit.MILLISECONDS)
             : null;
-    inFlight.put(key, new InFlight(call.id(), call, timer));
+    inFlight.put(key, new InFlight(call.id(), "tools/call", call, timer));
   }
 
   /** The policy's timeout_ms passed: cancel upstream, answer the client, drop a late answer. */

@@ -39,6 +39,12 @@ final class ScriptedGuard implements ToolCallGuard {
     return decider.apply(proposal);
   }
 
+  /** Lists every tool except those named "hidden*". */
+  @Override
+  public boolean lists(String toolName) {
+    return !toolName.startsWith("hidden");
+  }
+
   synchronized List<String> types() {
     return observed.stream().map(Envelope::eventType).toList();
   }

@@ -241,4 +241,45 @@ class ToolCallFlowTest {
     assertThat(late.type()).isEqualTo(Action.Type.DROP);
     assertThat(types()).doesNotContain("TOOL_RESULT");
   }
+
+  @Test
+  void toolListsAreFilteredToWhatTheGuardListsAndBothVersionsAreSealed() {
+    ProxySession s =
+        session(
+            ScriptedGuard.always(new Decision(Outcome.ALLOW, "OK", null)), GuardOptions.DEFAULT);
+    CompletableFuture<Action> req =
+        s.onFrame(
+            Direction.CLIENT_TO_SERVER,
+            frame("{\"jsonrpc\":\"2.0\",\"id\":\"L\",\"method\":\"tools/list\"}"));
+    store.commitAll();
+    req.join();
+    String list =
+        "{\"jsonrpc\":\"2.0\",\"id\":\"L\",\"result\":{\"tools\":[{\"name\":\"echo\"},"
+            + "{\"name\":\"hidden_rm\"}],\"nextCursor\":\"c2\",\"_meta\":{\"k\":1.50}}}";
+    Action a = s.onFrame(Direction.SERVER_TO_CLIENT, frame(list)).join();
+    assertThat(a.type()).isEqualTo(Action.Type.REPLY);
+    assertThat(new String(a.reply(), StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"jsonrpc\":\"2.0\",\"id\":\"L\",\"result\":{\"tools\":[{\"name\":\"echo\"}],"
+                + "\"nextCursor\":\"c2\",\"_meta\":{\"k\":1.50}}}");
+    assertThat(types()).endsWith("MCP_FRAME", "MCP_FRAME");
+    assertThat(payload(store.appended.size() - 2).get("origin").asText()).isEqualTo("server");
+    assertThat(payload(store.appended.size() - 1).get("origin").asText()).isEqualTo("proxy");
+
+    CompletableFuture<Action> again =
+        s.onFrame(
+            Direction.CLIENT_TO_SERVER,
+            frame("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"));
+    store.commitAll();
+    again.join();
+    Action untouched =
+        s.onFrame(
+                Direction.SERVER_TO_CLIENT,
+                frame(
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"tools\":[{\"name\":\"echo\"}]}}"))
+            .join();
+    assertThat(untouched.type())
+        .as("nothing removed: the exact bytes go through")
+        .isEqualTo(Action.Type.FORWARD);
+  }
 }
