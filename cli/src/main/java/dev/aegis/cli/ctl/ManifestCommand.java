@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
       ManifestValidateCommand.class,
       ManifestShowCommand.class,
       ManifestKeygenCommand.class,
-      ManifestSignCommand.class
+      ManifestSignCommand.class,
+      ManifestInitCommand.class
     },
     footerHeading = "%nExamples:%n",
     footer = {

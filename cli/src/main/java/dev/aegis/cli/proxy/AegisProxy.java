@@ -54,6 +54,9 @@ public final class AegisProxy implements Callable<Integer> {
           "log-level",
           "manifest",
           "policy-bundle",
+          "policy-engine",
+          "opa-addr",
+          "opa-deadline",
           "mode",
           "deny-as",
           "trust");
@@ -115,6 +118,37 @@ public final class AegisProxy implements Callable<Integer> {
           "Custom policy: a .wasm or OPA bundle .tar.gz built with"
               + " 'opa build -t wasm -e aegis/decide/decision' (default: the built-in bundle).")
   Path policyBundle;
+
+  @Option(
+      names = "--policy-engine",
+      paramLabel = "wasm|opa-grpc",
+      description =
+          "wasm (default): the bundle compiled to Wasm, in process; opa-grpc: an"
+              + " opa-envoy-plugin sidecar over Envoy's ext_authz v3 gRPC API (--opa-addr).")
+  String policyEngine;
+
+  @Option(
+      names = "--opa-addr",
+      paramLabel = "HOST:PORT",
+      description = "gRPC address of the opa-envoy-plugin sidecar (with --policy-engine opa-grpc).")
+  String opaAddr;
+
+  @Option(
+      names = "--opa-deadline",
+      paramLabel = "DURATION",
+      description =
+          "Deadline of one sidecar decision; past it the call is denied"
+              + " (POLICY_ERROR). Default 250ms.")
+  String opaDeadline;
+
+  @Option(
+      names = "--opa-bundle-dir",
+      paramLabel = "DIR",
+      description =
+          "Rego directories the sidecar serves, hashed into every decision's"
+              + " bundle_sha256 (repeatable; default: this installation's policies/aegis and"
+              + " policies/envoy).")
+  List<Path> opaBundleDirs = new ArrayList<>();
 
   @Option(
       names = "--mode",
@@ -224,12 +258,22 @@ public final class AegisProxy implements Callable<Integer> {
         pathOrNull(
             file.pick(
                 policyBundle == null ? null : policyBundle.toString(), "policy-bundle", null)),
+        choice(
+            "policy-engine", file.pick(policyEngine, "policy-engine", "wasm"), "wasm", "opa-grpc"),
+        file.pick(opaAddr, "opa-addr", null),
+        Sizes.duration("opa-deadline", file.pick(opaDeadline, "opa-deadline", "250ms")),
+        opaBundleDirs.isEmpty() ? defaultOpaDirs() : opaBundleDirs,
         choice("mode", file.pick(mode, "mode", "enforce"), "enforce", "audit").equals("audit"),
         choice("deny-as", file.pick(denyAs, "deny-as", "result"), "result", "error")
             .equals("error"),
         choice("trust", file.pick(trust, "trust", "dev"), "dev", "prod"),
         trustedKeys,
         command);
+  }
+
+  private static List<Path> defaultOpaDirs() {
+    Path home = Path.of(System.getProperty("aegis.home", "."));
+    return List.of(home.resolve("policies/aegis"), home.resolve("policies/envoy"));
   }
 
   private static Path pathOrNull(String s) {

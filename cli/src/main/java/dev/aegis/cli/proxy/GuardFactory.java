@@ -1,6 +1,7 @@
 package dev.aegis.cli.proxy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.core.guard.PolicyEngine;
 import dev.aegis.guard.PolicyGuard;
 import dev.aegis.guard.manifest.Manifest;
 import dev.aegis.guard.manifest.ManifestException;
@@ -13,6 +14,8 @@ import dev.aegis.guard.policy.PolicyLoadException;
 import dev.aegis.guard.policy.WasmEngineConfig;
 import dev.aegis.guard.policy.WasmPolicyEngine;
 import dev.aegis.guard.state.LoopSettings;
+import dev.aegis.policy.grpc.OpaGrpcConfig;
+import dev.aegis.policy.grpc.OpaGrpcPolicyEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -26,10 +29,10 @@ import java.util.List;
  */
 final class GuardFactory {
   private final Manifest manifest;
-  private final WasmPolicyEngine engine;
+  private final PolicyEngine engine;
   private static volatile boolean closing;
 
-  private GuardFactory(Manifest manifest, WasmPolicyEngine engine) {
+  private GuardFactory(Manifest manifest, PolicyEngine engine) {
     this.manifest = manifest;
     this.engine = engine;
   }
@@ -41,6 +44,20 @@ final class GuardFactory {
           "aegis: no --manifest given: every tools/call will be denied (PERMISSION_UNDECLARED)."
               + " Write a capability manifest (docs/manifest.md) and pass --manifest FILE.");
     }
+    PolicyEngine engine = s.policyEngine().equals("opa-grpc") ? sidecar(s) : wasm(s);
+    return new GuardFactory(manifest, engine);
+  }
+
+  private static PolicyEngine sidecar(ProxySettings s) {
+    try {
+      return OpaGrpcPolicyEngine.connect(
+          new OpaGrpcConfig(s.opaAddr(), s.opaDeadline(), s.opaBundleDirs()));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("opa-grpc: " + e.getMessage());
+    }
+  }
+
+  private static PolicyEngine wasm(ProxySettings s) {
     PolicyBundle bundle;
     try {
       bundle =
@@ -60,7 +77,7 @@ final class GuardFactory {
                         + err.getMessage());
               }
             });
-    return new GuardFactory(manifest, engine);
+    return engine;
   }
 
   private static Manifest loadManifest(ProxySettings s) {

@@ -21,6 +21,10 @@ record ProxySettings(
     String logLevel,
     Path manifest,
     Path policyBundle,
+    String policyEngine,
+    String opaAddr,
+    Duration opaDeadline,
+    List<Path> opaBundleDirs,
     boolean audit,
     boolean denyAsError,
     String trust,
@@ -32,6 +36,12 @@ record ProxySettings(
   ProxySettings {
     command = List.copyOf(command);
     trustedKeys = List.copyOf(trustedKeys);
+    opaBundleDirs = List.copyOf(opaBundleDirs);
+    if (policyEngine.equals("opa-grpc") && opaAddr == null) {
+      throw new IllegalArgumentException(
+          "opa-addr: missing (expected: HOST:PORT of the opa-envoy-plugin gRPC listener when"
+              + " --policy-engine is opa-grpc)");
+    }
     requireId("tenant", tenant);
     requireId("session", session);
     if (maxFrameBytes <= 0) {
