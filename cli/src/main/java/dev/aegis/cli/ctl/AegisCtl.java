@@ -100,7 +100,11 @@ public final class AegisCtl implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "missing command (one of: verify, export, sessions, completion)");
+        spec.commandLine(),
+        "missing command (one of: "
+            + String.join(
+                ", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
+            + ")");
   }
 
   /** Reports the Aegis build version. */

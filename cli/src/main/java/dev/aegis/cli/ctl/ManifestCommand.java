@@ -45,6 +45,10 @@ final class ManifestCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "missing command (one of: validate, show, keygen, sign)");
+        spec.commandLine(),
+        "missing command (one of: "
+            + String.join(
+                ", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
+            + ")");
   }
 }

@@ -117,7 +117,7 @@ class ManifestCommandTest {
     Ctl.Run noCommand = Ctl.run("manifest");
     assertThat(noCommand.exit()).isEqualTo(2);
     assertThat(noCommand.err())
-        .startsWith("aegisctl: missing command (one of: validate, show, keygen, sign)");
+        .startsWith("aegisctl: missing command (one of: validate, show, keygen, sign, init)");
   }
 
   @Test
