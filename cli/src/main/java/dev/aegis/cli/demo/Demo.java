@@ -45,10 +45,16 @@ public final class Demo {
             session,
             "--log-level",
             "warn",
+            "--manifest",
+            home.resolve("examples/manifests/demo.json").toString(),
             "--",
             home.resolve("bin/aegis-example-server").toString());
     System.out.println("Aegis demo: the MCP Java SDK client talks to an example MCP server");
-    System.out.println("through aegis-proxy, which seals every frame into a hash chain.\n");
+    System.out.println(
+        "through aegis-proxy, which seals every frame into a hash chain and decides");
+    System.out.println(
+        "every tool call against examples/manifests/demo.json (delete_note needs an");
+    System.out.println("approval, so it is refused).\n");
     Transcript t = ScriptedSession.run(ScriptedSession.Script.EXAMPLE, command, Map.of());
     for (Transcript.Step s : t.steps()) {
       String r = s.result().replaceAll("\\s+", " ");
@@ -63,11 +69,20 @@ public final class Demo {
       ChainVerifier verifier = new ChainVerifier("default", session);
       AtomicLong toServer = new AtomicLong();
       AtomicLong toClient = new AtomicLong();
+      AtomicLong allowed = new AtomicLong();
+      java.util.List<String> denied = new java.util.ArrayList<>();
       chain.read(
           "default",
           session,
           r -> {
             verifier.accept(r);
+            if (r.eventType().equals("TOOL_CALL_ALLOWED")) {
+              allowed.incrementAndGet();
+            }
+            if (r.eventType().equals("TOOL_CALL_DENIED")) {
+              JsonNode p = EnvelopeHasher.parse(r.sealed()).payload();
+              denied.add(p.path("tool_name").asText() + " " + p.path("reason").asText());
+            }
             if (r.eventType().equals("MCP_FRAME")) {
               JsonNode p = EnvelopeHasher.parse(r.sealed()).payload();
               (p.get("direction").asText().equals("client_to_server") ? toServer : toClient)
@@ -79,6 +94,9 @@ public final class Demo {
       System.out.printf(
           "  frames sealed   %d client->server, %d server->client%n",
           toServer.get(), toClient.get());
+      System.out.printf(
+          "  tool calls      %d allowed, %d refused %s%n",
+          allowed.get(), denied.size(), denied.isEmpty() ? "" : denied);
       System.out.printf(
           "  chain           %s: %d events, head %s%n",
           v.valid() ? "VALID" : "INVALID at seq " + v.firstBadSeq() + " (" + v.reason() + ")",
