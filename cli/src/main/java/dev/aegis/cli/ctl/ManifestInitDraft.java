@@ -3,9 +3,10 @@ package dev.aegis.cli.ctl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aegis.cli.ctl.ManifestInitKinds.Kind;
 import dev.aegis.core.json.Json;
 import dev.aegis.guard.manifest.Manifest;
+import dev.aegis.guard.manifest.ToolKinds;
+import dev.aegis.guard.manifest.ToolKinds.Kind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,7 +130,7 @@ final class ManifestInitDraft {
     boolean readOnly = annotations.path("readOnlyHint").booleanValue();
     boolean destructive = annotations.path("destructiveHint").booleanValue();
     boolean openWorld = annotations.path("openWorldHint").booleanValue();
-    Kind kind = ManifestInitKinds.of(name);
+    Kind kind = ToolKinds.of(name);
     String approval = null;
     if (destructive) {
       approval = "destructiveHint";

@@ -1,7 +1,7 @@
 package dev.aegis.cli.ctl;
 
 import dev.aegis.cli.ctl.ManifestInitDraft.Tool;
-import dev.aegis.cli.ctl.ManifestInitKinds.Kind;
+import dev.aegis.guard.manifest.ToolKinds.Kind;
 import java.util.ArrayList;
 import java.util.List;
 

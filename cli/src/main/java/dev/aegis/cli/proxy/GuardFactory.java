@@ -113,17 +113,8 @@ final class GuardFactory {
   }
 
   PolicyGuard guard() {
-    LoopSettings loops = LoopSettings.DEFAULTS;
-    if (manifest != null) {
-      Manifest.Loops l = manifest.permissions().loops();
-      loops =
-          new LoopSettings(
-              l.identicalCallThreshold(),
-              l.noProgressThreshold(),
-              l.sequenceMinLength(),
-              l.sequenceMaxLength(),
-              l.window());
-    }
+    LoopSettings loops =
+        manifest == null ? LoopSettings.DEFAULTS : LoopSettings.of(manifest.permissions().loops());
     return new PolicyGuard(
         engine,
         manifest == null ? null : manifest.json(),

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aegis.examples.ExampleServer;
 import dev.aegis.guard.manifest.Manifest;
 import dev.aegis.guard.manifest.ManifestLoader;
+import dev.aegis.guard.manifest.ToolKinds;
 import dev.aegis.testsupport.NodePeers;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -225,21 +225,12 @@ class ManifestInitCommandTest {
   }
 
   @Test
-  void kindListsMatchTheLoaderAndThePolicy() throws Exception {
-    Class<?> kinds = Class.forName("dev.aegis.guard.manifest.ToolKinds");
-    assertThat(ManifestInitKinds.EXEC).isEqualTo(staticSet(kinds, "EXEC"));
-    assertThat(ManifestInitKinds.NET).isEqualTo(staticSet(kinds, "NET"));
-    assertThat(ManifestInitKinds.NET_PREFIXES).isEqualTo(staticSet(kinds, "NET_PREFIXES"));
-    assertThat(ManifestInitKinds.FS_WRITE).isEqualTo(staticSet(kinds, "FS_WRITE"));
+  void builtInFileToolListsMatchThePolicy() throws Exception {
     Path fsRego = NodePeers.repoRoot().resolve("policies/aegis/fs.rego");
-    assertThat(ManifestInitKinds.FS_READ).isEqualTo(rule(fsRego, "builtin_fs_read_tool"));
-    assertThat(ManifestInitKinds.FS_WRITE).containsAll(rule(fsRego, "builtin_fs_write_tool"));
-  }
-
-  private static Set<?> staticSet(Class<?> owner, String field) throws Exception {
-    Field f = owner.getDeclaredField(field);
-    f.setAccessible(true);
-    return (Set<?>) f.get(null);
+    assertThat(ToolKinds.fsReadTools()).isEqualTo(rule(fsRego, "builtin_fs_read_tool"));
+    assertThat(ToolKinds.fsWriteTools()).containsAll(rule(fsRego, "builtin_fs_write_tool"));
+    assertThat(ToolKinds.of("write_file")).isEqualTo(ToolKinds.Kind.FS_WRITE);
+    assertThat(ToolKinds.of("netcat")).isEqualTo(ToolKinds.Kind.OTHER);
   }
 
   private static Set<String> rule(Path rego, String name) throws Exception {

@@ -1,8 +1,10 @@
 package dev.aegis.guard.state;
 
+import dev.aegis.guard.manifest.Manifest;
+
 /**
- * Loop detector thresholds, from the manifest's {@code permissions.loops} (defaults beside the
- * fields). Validated on construction.
+ * Loop detector thresholds, from the manifest's {@code permissions.loops} (defaults live with the
+ * manifest, {@link Manifest.Loops}). Validated on construction.
  *
  * @param identicalCallThreshold the Nth identical call (same tool, same arguments) in the window is
  *     a loop; the seed fired on the 2nd, which blocks honest retries
@@ -18,20 +20,18 @@ public record LoopSettings(
     int sequenceMinLength,
     int sequenceMaxLength,
     int window) {
-  public static final int DEFAULT_IDENTICAL_CALL_THRESHOLD = 3;
-  public static final int DEFAULT_NO_PROGRESS_THRESHOLD = 3;
-  public static final int DEFAULT_SEQUENCE_MIN_LENGTH = 3;
-  public static final int DEFAULT_SEQUENCE_MAX_LENGTH = 7;
-  public static final int DEFAULT_WINDOW = 20;
+  /** The manifest's documented defaults. */
+  public static final LoopSettings DEFAULTS = of(Manifest.Loops.DEFAULTS);
 
-  /** The documented defaults. */
-  public static final LoopSettings DEFAULTS =
-      new LoopSettings(
-          DEFAULT_IDENTICAL_CALL_THRESHOLD,
-          DEFAULT_NO_PROGRESS_THRESHOLD,
-          DEFAULT_SEQUENCE_MIN_LENGTH,
-          DEFAULT_SEQUENCE_MAX_LENGTH,
-          DEFAULT_WINDOW);
+  /** The thresholds a manifest declares (validated there, and again here). */
+  public static LoopSettings of(Manifest.Loops l) {
+    return new LoopSettings(
+        l.identicalCallThreshold(),
+        l.noProgressThreshold(),
+        l.sequenceMinLength(),
+        l.sequenceMaxLength(),
+        l.window());
+  }
 
   /** Validates the thresholds. */
   public LoopSettings {
