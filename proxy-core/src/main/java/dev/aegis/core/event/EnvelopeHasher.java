@@ -8,9 +8,14 @@ import dev.aegis.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.erdtman.jcs.JsonCanonicalizer;
+import org.erdtman.jcs.NumberToJSON;
 
 /**
  * The one hashing authority: defines the sealed bytes of an envelope and their hash.
@@ -77,14 +82,121 @@ public final class EnvelopeHasher {
     return Hex.sha256(canonicalize(normalize(value)));
   }
 
-  /** RFC 8785 bytes of a JSON value that has been normalised. */
+  /**
+   * RFC 8785 bytes of a JSON value that has been normalised. Written straight from the tree (keys
+   * sorted by UTF-16 code units, JCS string escaping), with numbers formatted by
+   * java-json-canonicalization's ECMAScript serialiser; a test checks it against that library's own
+   * canonicaliser on generated values, and the golden vectors pin it.
+   */
   public static byte[] canonicalize(JsonNode normalValue) {
+    StringBuilder out = new StringBuilder(256);
+    write(normalValue, out);
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The reference: java-json-canonicalization's own canonicaliser (slower: it re-parses). */
+  static byte[] canonicalizeWithLibrary(JsonNode normalValue) {
     try {
       return new JsonCanonicalizer(Json.write(normalValue)).getEncodedUTF8();
     } catch (IOException e) {
       throw new UncheckedIOException("canonicalisation of our own JSON failed", e);
     }
   }
+
+  private static void write(JsonNode v, StringBuilder out) {
+    switch (v.getNodeType()) {
+      case OBJECT:
+        List<String> keys = new ArrayList<>(v.size());
+        v.fieldNames().forEachRemaining(keys::add);
+        Collections.sort(keys); // String order is UTF-16 code unit order, as RFC 8785 requires
+        out.append('{');
+        for (int i = 0; i < keys.size(); i++) {
+          if (i > 0) {
+            out.append(',');
+          }
+          writeString(keys.get(i), out);
+          out.append(':');
+          write(v.get(keys.get(i)), out);
+        }
+        out.append('}');
+        break;
+      case ARRAY:
+        out.append('[');
+        for (int i = 0; i < v.size(); i++) {
+          if (i > 0) {
+            out.append(',');
+          }
+          write(v.get(i), out);
+        }
+        out.append(']');
+        break;
+      case STRING:
+        writeString(v.textValue(), out);
+        break;
+      case NUMBER:
+        writeNumber(v, out);
+        break;
+      case BOOLEAN:
+        out.append(v.booleanValue() ? "true" : "false");
+        break;
+      case NULL:
+        out.append("null");
+        break;
+      default:
+        throw new IllegalArgumentException("not a JSON value: " + v.getNodeType());
+    }
+  }
+
+  private static void writeNumber(JsonNode v, StringBuilder out) {
+    if (v.isIntegralNumber() && v.canConvertToLong()) {
+      out.append(v.longValue()); // normalised: |v| <= 2^53 - 1, exact as a double
+      return;
+    }
+    try {
+      out.append(NumberToJSON.serializeNumber(v.doubleValue()));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("number not representable in JCS: " + v, e);
+    }
+  }
+
+  private static void writeString(String s, StringBuilder out) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"':
+          out.append("\\\"");
+          break;
+        case '\\':
+          out.append("\\\\");
+          break;
+        case '\b':
+          out.append("\\b");
+          break;
+        case '\f':
+          out.append("\\f");
+          break;
+        case '\n':
+          out.append("\\n");
+          break;
+        case '\r':
+          out.append("\\r");
+          break;
+        case '\t':
+          out.append("\\t");
+          break;
+        default:
+          if (c < 0x20) {
+            out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+          } else {
+            out.append(c);
+          }
+      }
+    }
+    out.append('"');
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   /**
    * Parses sealed bytes back into an envelope, for verification. Throws {@link

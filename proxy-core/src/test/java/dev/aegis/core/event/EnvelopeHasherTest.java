@@ -62,4 +62,12 @@ class EnvelopeHasherTest {
             () -> EnvelopeHasher.parse("{\"tenant_id\":1}".getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("tenant_id");
   }
+
+  @Test
+  void scalarsAndArraysHashToo() {
+    assertThat(EnvelopeHasher.hashOf(Json.MAPPER.getNodeFactory().textNode("x")))
+        .isEqualTo(Hex.sha256("\"x\"".getBytes(StandardCharsets.UTF_8)));
+    assertThat(EnvelopeHasher.hashOf(Json.parseTrusted("[1.0,\"a\",null]")))
+        .isEqualTo(Hex.sha256("[1,\"a\",null]".getBytes(StandardCharsets.UTF_8)));
+  }
 }
