@@ -29,12 +29,29 @@ public final class PolicyGuard implements ToolCallGuard {
   private final SessionState state;
   private final java.util.Set<String> declared;
 
+  private final boolean trustAnnotations;
+
   /**
    * A guard deciding with {@code engine} against {@code manifest} (the manifest's JSON, or null for
-   * none) whose digest is sealed with every decision.
+   * none) whose digest is sealed with every decision; the server's pinned tool annotations are not
+   * trusted.
    */
   public PolicyGuard(
       PolicyEngine engine, JsonNode manifest, String manifestDigest, LoopSettings loops) {
+    this(engine, manifest, manifestDigest, loops, false);
+  }
+
+  /**
+   * As above; with {@code trustAnnotations} the upstream is trusted, so the annotations it pinned
+   * first reach the policy (a pinned {@code destructiveHint} makes the tool a high-risk sink).
+   */
+  public PolicyGuard(
+      PolicyEngine engine,
+      JsonNode manifest,
+      String manifestDigest,
+      LoopSettings loops,
+      boolean trustAnnotations) {
+    this.trustAnnotations = trustAnnotations;
     this.engine = requireNonNull(engine, "engine");
     this.manifest = manifest == null ? Json.MAPPER.nullNode() : manifest.deepCopy();
     this.manifestDigest = manifestDigest;
@@ -80,7 +97,7 @@ public final class PolicyGuard implements ToolCallGuard {
       evidence.put("loop", snapshot.loopViolation().reason());
     }
     ObjectNode input = Json.object();
-    input.set("event", event(proposal));
+    input.set("event", event(proposal, snapshot));
     input.set("snapshot", snap);
     input.set("manifest", manifest);
     long start = System.nanoTime();
@@ -93,13 +110,27 @@ public final class PolicyGuard implements ToolCallGuard {
             });
   }
 
-  private static ObjectNode event(Envelope e) {
+  /**
+   * The policy input's event: the sealed proposal, with the tool's pin added to its payload (not
+   * sealed in the proposal: the reducer derives it from the sealed catalog events, so replay
+   * reproduces it). A proposal's own fields of these names are overwritten: only pins count.
+   */
+  private ObjectNode event(Envelope e, PolicySnapshot snapshot) {
+    ObjectNode payload = e.payload().deepCopy();
+    payload.remove("definition_changed");
+    payload.remove("annotations");
+    if (snapshot.definitionChanged()) {
+      payload.put("definition_changed", true);
+    }
+    if (trustAnnotations && snapshot.pinnedAnnotations() != null) {
+      payload.set("annotations", snapshot.pinnedAnnotations().deepCopy());
+    }
     ObjectNode o = Json.object();
     o.put("event_type", e.eventType());
     o.put("seq", e.seq());
     o.put("tenant_id", e.tenantId());
     o.put("session_id", e.sessionId());
-    o.set("payload", e.payload());
+    o.set("payload", payload);
     return o;
   }
 }

@@ -19,9 +19,11 @@ import java.nio.file.Path;
  * <p>Flags: {@code --out FILE} records every stdin byte; {@code --emit FILE} writes that file to
  * stdout at start, or after K input lines with {@code --emit-after-lines K}; {@code --reply}
  * answers each request with {@code {"result":{"echo":METHOD}}} (id copied verbatim); {@code
- * --exit-after-lines K} exits after K input lines without answering the last; {@code --exit-code N}
- * is the exit code; {@code --ignore-eof} keeps running after stdin EOF (up to 60 s) so the caller
- * must TERM it.
+ * --list-results FILE} answers the n-th {@code tools/list} request with the n-th line of FILE as
+ * its {@code result} (the last line once they run out), other requests as {@code --reply} does;
+ * {@code --exit-after-lines K} exits after K input lines without answering the last; {@code
+ * --exit-code N} is the exit code; {@code --ignore-eof} keeps running after stdin EOF (up to 60 s)
+ * so the caller must TERM it.
  */
 public final class ScriptedPeer {
   private ScriptedPeer() {}
@@ -35,11 +37,16 @@ public final class ScriptedPeer {
     int exitAfter = -1;
     int exitCode = 0;
     int emitAfter = 0;
+    java.util.List<String> listResults = java.util.List.of();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--out" -> out = Path.of(args[++i]);
         case "--emit" -> emit = Path.of(args[++i]);
         case "--reply" -> reply = true;
+        case "--list-results" -> {
+          listResults = Files.readAllLines(Path.of(args[++i]), StandardCharsets.UTF_8);
+          reply = true;
+        }
         case "--ignore-eof" -> ignoreEof = true;
         case "--exit-after-lines" -> exitAfter = Integer.parseInt(args[++i]);
         case "--exit-code" -> exitCode = Integer.parseInt(args[++i]);
@@ -58,6 +65,7 @@ public final class ScriptedPeer {
     InputStream in = System.in;
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int lines = 0;
+    int lists = 0;
     int b;
     while ((b = in.read()) >= 0) {
       record.write(b);
@@ -75,7 +83,11 @@ public final class ScriptedPeer {
         System.exit(exitCode);
       }
       if (reply) {
-        answer(line.toByteArray(), stdout);
+        String listed =
+            listResults.isEmpty() ? null : listResults.get(Math.min(lists, listResults.size() - 1));
+        if (answer(line.toByteArray(), stdout, listed)) {
+          lists++;
+        }
       }
       line.reset();
     }
@@ -86,12 +98,14 @@ public final class ScriptedPeer {
     System.exit(exitCode);
   }
 
-  private static void answer(byte[] line, OutputStream stdout) throws IOException {
+  /** Answers one request line; true if it was a tools/list answered from {@code listed}. */
+  private static boolean answer(byte[] line, OutputStream stdout, String listed)
+      throws IOException {
     String id = null;
     String method = null;
     try (JsonParser p = new JsonFactory().createParser(line)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        return;
+        return false;
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
@@ -105,13 +119,16 @@ public final class ScriptedPeer {
         p.skipChildren();
       }
     } catch (IOException e) {
-      return;
+      return false;
     }
     if (id == null || method == null) {
-      return;
+      return false;
     }
-    String r = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"echo\":\"" + method + "\"}}\n";
+    boolean list = listed != null && method.equals("tools/list");
+    String result = list ? listed : "{\"echo\":\"" + method + "\"}";
+    String r = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":" + result + "}\n";
     stdout.write(r.getBytes(StandardCharsets.UTF_8));
     stdout.flush();
+    return list;
   }
 }

@@ -59,7 +59,8 @@ public final class AegisProxy implements Callable<Integer> {
           "opa-deadline",
           "mode",
           "deny-as",
-          "trust");
+          "trust",
+          "trust-annotations");
 
   @Option(
       names = "--store",
@@ -175,6 +176,14 @@ public final class AegisProxy implements Callable<Integer> {
   String trust;
 
   @Option(
+      names = "--trust-annotations",
+      description =
+          "Trust the server's tool annotations as first listed (pinned): a"
+              + " destructiveHint makes the tool a high-risk sink for tainted sessions. Off by"
+              + " default: annotations are the server's own claims.")
+  Boolean trustAnnotations;
+
+  @Option(
       names = "--trusted-key",
       paramLabel = "PEM",
       description = "Ed25519 public key (PEM) trusted to sign manifests; repeatable.")
@@ -266,6 +275,11 @@ public final class AegisProxy implements Callable<Integer> {
         choice("mode", file.pick(mode, "mode", "enforce"), "enforce", "audit").equals("audit"),
         choice("deny-as", file.pick(denyAs, "deny-as", "result"), "result", "error")
             .equals("error"),
+        Boolean.parseBoolean(
+            file.pick(
+                trustAnnotations == null ? null : trustAnnotations.toString(),
+                "trust-annotations",
+                "false")),
         choice("trust", file.pick(trust, "trust", "dev"), "dev", "prod"),
         trustedKeys,
         command);

@@ -112,14 +112,15 @@ final class GuardFactory {
     return new TrustPolicy(TrustPolicy.Mode.parse(s.trust()), keys);
   }
 
-  PolicyGuard guard() {
+  PolicyGuard guard(boolean trustAnnotations) {
     LoopSettings loops =
         manifest == null ? LoopSettings.DEFAULTS : LoopSettings.of(manifest.permissions().loops());
     return new PolicyGuard(
         engine,
         manifest == null ? null : manifest.json(),
         manifest == null ? null : manifest.digest(),
-        loops);
+        loops,
+        trustAnnotations);
   }
 
   /** What SESSION_STARTED records about the guard. */

@@ -93,11 +93,12 @@ final class ProxyLauncher {
     try {
       chain = SessionChain.open(store, InstantSource.system(), s.tenant(), s.user(), s.session());
       long resumedAt = chain.nextSeq();
-      PolicyGuard guard = guards.guard();
-      if (resumedAt > 0) { // a restart continues the session: rebuild its state from the chain
-        store.read(s.tenant(), s.session(), r -> guard.observe(EnvelopeHasher.parse(r.sealed())));
-      }
+      PolicyGuard guard = guards.guard(s.trustAnnotations());
       session = new ProxySession(chain, guard, new GuardOptions(s.audit(), s.denyAsError()));
+      if (resumedAt > 0) { // a restart continues the session: rebuild its state from the chain
+        ProxySession resumed = session;
+        store.read(s.tenant(), s.session(), r -> resumed.replay(EnvelopeHasher.parse(r.sealed())));
+      }
       ObjectNode info = startInfo(s, store, resumedAt);
       guards.describe(info, s);
       session.start(info);

@@ -27,6 +27,7 @@ record ProxySettings(
     List<Path> opaBundleDirs,
     boolean audit,
     boolean denyAsError,
+    boolean trustAnnotations,
     String trust,
     List<Path> trustedKeys,
     List<String> command) {

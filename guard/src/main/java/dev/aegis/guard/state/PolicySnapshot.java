@@ -1,5 +1,6 @@
 package dev.aegis.guard.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.json.Json;
@@ -7,7 +8,9 @@ import java.util.List;
 
 /**
  * The session as the policy sees it for one proposal: counters before the call, wall time at the
- * call, the loop the call completes (if any), and taint.
+ * call, the loop the call completes (if any), taint, and the called tool's pin: whether its
+ * definition changed and its pinned annotations (null when never pinned). The pin goes into the
+ * policy input's {@code event.payload}, not into {@link #toPolicyJson()}.
  */
 public record PolicySnapshot(
     long stepsConsumed,
@@ -15,11 +18,32 @@ public record PolicySnapshot(
     long wallTimeMs,
     LoopViolation loopViolation,
     boolean tainted,
-    List<String> sanitizedKeys) {
+    List<String> sanitizedKeys,
+    boolean definitionChanged,
+    JsonNode pinnedAnnotations) {
 
   /** Copies the keys. */
   public PolicySnapshot {
     sanitizedKeys = List.copyOf(sanitizedKeys);
+  }
+
+  /** A snapshot of a tool that was never pinned nor changed. */
+  public PolicySnapshot(
+      long stepsConsumed,
+      long toolCallsConsumed,
+      long wallTimeMs,
+      LoopViolation loopViolation,
+      boolean tainted,
+      List<String> sanitizedKeys) {
+    this(
+        stepsConsumed,
+        toolCallsConsumed,
+        wallTimeMs,
+        loopViolation,
+        tainted,
+        sanitizedKeys,
+        false,
+        null);
   }
 
   /** The policy input's {@code snapshot} document. */

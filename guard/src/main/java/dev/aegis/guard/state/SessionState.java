@@ -19,8 +19,11 @@ import java.util.TreeSet;
  * proposal, a model call, a memory access or a handoff request — not every event (the seed charged
  * three steps per proxied call). A <em>tool call</em> is a call that reached the tool
  * (TOOL_CALL_EXECUTED: allowed, or let through in audit mode). Taint (session mode): any tool
- * result or memory read taints the session; TERMINATION clears taint and sanitised keys. Not
- * thread-safe: the owner feeds it under the chain's seal order.
+ * result or memory read taints the session; TERMINATION clears taint and sanitised keys. Pinning:
+ * TOOL_CATALOG_PINNED records each tool's first-seen annotations (later pins of the same name are
+ * ignored, so a server cannot relax them); TOOL_CATALOG_CHANGED marks tools (both names of a
+ * rename) changed for the rest of the session. Not thread-safe: the owner feeds it under the
+ * chain's seal order.
  */
 public final class SessionState {
   private final LoopDetector loops;
@@ -30,6 +33,8 @@ public final class SessionState {
   private long toolCalls;
   private boolean tainted;
   private final TreeSet<String> sanitizedKeys = new TreeSet<>();
+  private final java.util.TreeMap<String, JsonNode> pinnedAnnotations = new java.util.TreeMap<>();
+  private final TreeSet<String> changedTools = new TreeSet<>();
   private final Map<Long, PolicySnapshot> pending = new HashMap<>();
 
   /** An empty session with the given loop thresholds. */
@@ -80,6 +85,19 @@ public final class SessionState {
           sanitizedKeys.add(p.get("key").asText());
         }
         break;
+      case "TOOL_CATALOG_PINNED":
+        p.path("tools")
+            .fields()
+            .forEachRemaining(
+                t -> pinnedAnnotations.putIfAbsent(t.getKey(), annotations(t.getValue())));
+        break;
+      case "TOOL_CATALOG_CHANGED":
+        p.path("changed").forEach(n -> changedTools.add(n.asText()));
+        for (JsonNode r : p.path("renamed")) {
+          changedTools.add(r.path("from").asText());
+          changedTools.add(r.path("to").asText());
+        }
+        break;
       case "TERMINATION":
         tainted = false;
         sanitizedKeys.clear();
@@ -101,9 +119,17 @@ public final class SessionState {
             e.tsUnixMs() - firstTs,
             loop,
             tainted,
-            sanitizedKeys.stream().toList()));
+            sanitizedKeys.stream().toList(),
+            changedTools.contains(tool),
+            pinnedAnnotations.get(tool)));
     steps++;
     toolCalls++;
+  }
+
+  /** The pinned (first-seen) annotations; never null. */
+  private static JsonNode annotations(JsonNode pin) {
+    JsonNode a = pin.path("annotations");
+    return a.isObject() ? a.deepCopy() : Json.object();
   }
 
   /**
@@ -124,6 +150,12 @@ public final class SessionState {
     o.put("is_tainted", tainted);
     ArrayNode keys = o.putArray("sanitized_keys");
     sanitizedKeys.forEach(keys::add);
+    if (!pinnedAnnotations.isEmpty()) { // absent before any pin: older snapshot hashes stay
+      ObjectNode pins = o.putObject("pinned_annotations");
+      pinnedAnnotations.forEach(pins::set);
+      ArrayNode changed = o.putArray("changed_tools");
+      changedTools.forEach(changed::add);
+    }
     return o;
   }
 

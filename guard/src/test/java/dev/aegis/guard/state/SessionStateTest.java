@@ -139,6 +139,44 @@ class SessionStateTest {
     assertThat(again.toJson()).isEqualTo(state.toJson());
   }
 
+  private void pin(String tool, ObjectNode annotations) {
+    ObjectNode tools = Json.object();
+    tools.putObject(tool).put("sha256", "d-" + tool).set("annotations", annotations);
+    feed("TOOL_CATALOG_PINNED", Json.object().set("tools", tools), 0);
+  }
+
+  @Test
+  void firstPinnedAnnotationsStickAndChangedToolsAreMarked() {
+    assertThat(state.snapshotFor(propose("drop", "0", 0)).pinnedAnnotations())
+        .as("never pinned")
+        .isNull();
+    pin("drop", Json.object().put("destructiveHint", true));
+    pin("drop", Json.object().put("destructiveHint", false));
+    PolicySnapshot s = state.snapshotFor(propose("drop", "1", 0));
+    assertThat(s.pinnedAnnotations().get("destructiveHint").asBoolean())
+        .as("a later pin cannot relax the first")
+        .isTrue();
+    assertThat(s.definitionChanged()).isFalse();
+    ObjectNode changed = Json.object();
+    changed.putArray("changed").add("drop");
+    changed.putArray("renamed").addObject().put("from", "a").put("to", "b");
+    feed("TOOL_CATALOG_CHANGED", changed, 0);
+    assertThat(state.snapshotFor(propose("drop", "2", 0)).definitionChanged()).isTrue();
+    assertThat(state.snapshotFor(propose("a", "3", 0)).definitionChanged()).isTrue();
+    assertThat(state.snapshotFor(propose("b", "4", 0)).definitionChanged()).isTrue();
+    assertThat(state.snapshotFor(propose("c", "5", 0)).definitionChanged()).isFalse();
+    assertThat(state.toJson().get("changed_tools").toString()).isEqualTo("[\"a\",\"b\",\"drop\"]");
+    SessionState again = new SessionState(LoopSettings.DEFAULTS);
+    fed.forEach(again::apply);
+    assertThat(again.hash()).isEqualTo(state.hash());
+  }
+
+  @Test
+  void withoutPinsTheStateJsonIsUnchanged() {
+    propose("a", "1", 0);
+    assertThat(state.toJson().has("pinned_annotations")).isFalse();
+  }
+
   @Test
   void eventsOutOfOrderAreRejected() {
     propose("a", "1", 0);

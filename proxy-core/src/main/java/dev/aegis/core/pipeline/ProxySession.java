@@ -2,8 +2,10 @@ package dev.aegis.core.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.chain.ChainStoreException;
+import dev.aegis.core.event.Envelope;
 import dev.aegis.core.event.EventType;
 import dev.aegis.core.frame.Frame;
 import dev.aegis.core.frame.FrameKind;
@@ -12,6 +14,7 @@ import dev.aegis.core.guard.Decision;
 import dev.aegis.core.guard.Outcome;
 import dev.aegis.core.guard.ToolCallGuard;
 import dev.aegis.core.json.Json;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +46,7 @@ public final class ProxySession {
   private final ToolCallFlow toolCalls;
   private final ToolCallGuard guard;
   private final GuardOptions options;
+  private final ToolCatalog catalog = new ToolCatalog();
   private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong sealedClientToServer = new AtomicLong();
   private final AtomicLong sealedServerToClient = new AtomicLong();
@@ -73,7 +77,7 @@ public final class ProxySession {
     this.chain = requireNonNull(chain, "chain");
     this.guard = requireNonNull(guard, "guard");
     this.options = requireNonNull(options, "options");
-    chain.observe(guard::observe);
+    chain.observe(this::replay);
     this.toolCalls =
         new ToolCallFlow(
             chain,
@@ -90,6 +94,15 @@ public final class ProxySession {
                 return ProxySession.this.refuse(direction, frame.id(), e);
               }
             });
+  }
+
+  /**
+   * Feeds one sealed event to the guard and the pinned tool catalog: every event this session
+   * seals, and on a restart the stored events before it, in seq order.
+   */
+  public void replay(Envelope sealed) {
+    guard.observe(sealed);
+    catalog.observe(sealed);
   }
 
   /** Seals SESSION_STARTED and waits until it is durable; throws if the store cannot. */
@@ -167,6 +180,9 @@ public final class ProxySession {
       if (waiting != null && waiting.call() != null) {
         return done(answered(frame, waiting));
       }
+      if (waiting != null && "tools/list".equals(waiting.method())) {
+        pin(frame, sealing.seq());
+      }
       if (waiting != null && "tools/list".equals(waiting.method()) && !options.audit()) {
         byte[] filtered = ToolLists.filter(frame, guard::lists);
         if (filtered != null) {
@@ -175,6 +191,23 @@ public final class ProxySession {
       }
     }
     return CompletableFuture.completedFuture(Action.forward());
+  }
+
+  /** Seals the catalog events (pins, changes) a server's tools/list answer calls for. */
+  private void pin(Frame frame, long frameSeq) {
+    JsonNode result;
+    try {
+      result = frame.tree().path("result");
+    } catch (IOException e) {
+      return;
+    }
+    try {
+      for (ToolCatalog.Event e : catalog.check(result, frameSeq)) {
+        chain.seal(e.type(), e.payload(), null);
+      }
+    } catch (ChainStoreException e) {
+      // the chain is broken: new tool calls are refused anyway
+    }
   }
 
   /**

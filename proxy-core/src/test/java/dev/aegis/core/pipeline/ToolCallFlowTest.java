@@ -262,8 +262,11 @@ class ToolCallFlowTest {
         .isEqualTo(
             "{\"jsonrpc\":\"2.0\",\"id\":\"L\",\"result\":{\"tools\":[{\"name\":\"echo\"}],"
                 + "\"nextCursor\":\"c2\",\"_meta\":{\"k\":1.50}}}");
-    assertThat(types()).endsWith("MCP_FRAME", "MCP_FRAME");
-    assertThat(payload(store.appended.size() - 2).get("origin").asText()).isEqualTo("server");
+    assertThat(types()).endsWith("MCP_FRAME", "TOOL_CATALOG_PINNED", "MCP_FRAME");
+    assertThat(payload(store.appended.size() - 3).get("origin").asText()).isEqualTo("server");
+    assertThat(payload(store.appended.size() - 2).get("tools").has("hidden_rm"))
+        .as("every tool the server listed is pinned, shown or not")
+        .isTrue();
     assertThat(payload(store.appended.size() - 1).get("origin").asText()).isEqualTo("proxy");
 
     CompletableFuture<Action> again =
