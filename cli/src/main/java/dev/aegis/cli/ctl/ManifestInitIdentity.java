@@ -1,6 +1,7 @@
 package dev.aegis.cli.ctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.guard.manifest.Manifest;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -21,14 +22,6 @@ record ManifestInitIdentity(String name, String version, String publisher) {
   /** The publisher written when --publisher is not given. */
   static final String UNKNOWN_PUBLISHER = "unknown";
 
-  /** SemVer 2.0.0, the regex from semver.org, as the manifest loader checks it. */
-  static final Pattern SEMVER =
-      Pattern.compile(
-          "(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)"
-              + "(?:-((?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)"
-              + "(?:\\.(?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-              + "(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?");
-
   /** One to three dot-separated numbers, an optional leading v: "1.2", "v3", "2025.08.21". */
   private static final Pattern NUMERIC = Pattern.compile("[vV]?([0-9]{1,18})(\\.[0-9]{1,18}){0,2}");
 
@@ -40,7 +33,7 @@ record ManifestInitIdentity(String name, String version, String publisher) {
       JsonNode serverInfo,
       String command,
       Consumer<String> note) {
-    if (version != null && !SEMVER.matcher(version).matches()) {
+    if (version != null && !Manifest.isSemVer(version)) {
       throw new CtlException(
           "--version: \"" + version + "\" is not a SemVer 2.0 version (expected: e.g. 1.0.0)");
     }
@@ -95,7 +88,7 @@ record ManifestInitIdentity(String name, String version, String publisher) {
 
   /** The version as SemVer: as is, or numbers padded to three ("1.2" → "1.2.0"); else null. */
   static String semver(String version) {
-    if (SEMVER.matcher(version).matches()) {
+    if (Manifest.isSemVer(version)) {
       return version;
     }
     if (!NUMERIC.matcher(version).matches()) {

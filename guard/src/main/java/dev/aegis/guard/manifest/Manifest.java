@@ -41,6 +41,11 @@ public record Manifest(
   /** The conventional file name. */
   public static final String FILE_NAME = "aegis-manifest.json";
 
+  /** True when {@code version} is SemVer 2.0.0, as the loader requires of {@code version}. */
+  public static boolean isSemVer(String version) {
+    return version != null && ManifestRules.SEMVER.matcher(version).matches();
+  }
+
   /** Checks the parts are present and keeps a private copy of the JSON. */
   public Manifest {
     requireNonNull(schema, "schema");
