@@ -91,6 +91,9 @@ public final class PolicyGuard implements ToolCallGuard {
     }
     ObjectNode snap = snapshot.toPolicyJson();
     evidence.set("snapshot", snap);
+    if (snapshot.catalogSha256() != null) {
+      evidence.put("catalog_sha256", snapshot.catalogSha256());
+    }
     if (snapshot.loopViolation() != null) {
       ArrayNode trace = evidence.putArray("cycle_trace");
       snapshot.loopViolation().cycleTrace().forEach(trace::add);

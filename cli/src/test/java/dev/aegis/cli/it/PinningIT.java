@@ -132,6 +132,9 @@ class PinningIT {
     }
     assertThat(events("pins", "TOOL_CATALOG_PINNED")).as("nothing pinned twice").hasSize(1);
     assertThat(events("pins", "TOOL_CATALOG_CHANGED")).as("change reported once").hasSize(1);
+    assertThat(events("pins", "POLICY_DECISION"))
+        .as("every decision after the first list seals the pinned catalog's digest")
+        .allSatisfy(e -> assertThat(e.field("catalog_sha256")).hasSize(64));
     assertThat(Chains.verify(store(), "default", "pins").valid()).isTrue();
   }
 

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The session as the policy sees it for one proposal: counters before the call, wall time at the
  * call, the loop the call completes (if any), taint, and the called tool's pin: whether its
- * definition changed and its pinned annotations (null when never pinned). The pin goes into the
+ * definition changed and its pinned annotations (null when never pinned), plus the digest of the
+ * session's pinned catalog (null before any pin; sealed with the decision). The pin goes into the
  * policy input's {@code event.payload}, not into {@link #toPolicyJson()}.
  */
 public record PolicySnapshot(
@@ -20,7 +21,8 @@ public record PolicySnapshot(
     boolean tainted,
     List<String> sanitizedKeys,
     boolean definitionChanged,
-    JsonNode pinnedAnnotations) {
+    JsonNode pinnedAnnotations,
+    String catalogSha256) {
 
   /** Copies the keys. */
   public PolicySnapshot {
@@ -43,6 +45,7 @@ public record PolicySnapshot(
         tainted,
         sanitizedKeys,
         false,
+        null,
         null);
   }
 

@@ -35,6 +35,8 @@ public final class SessionState {
   private final TreeSet<String> sanitizedKeys = new TreeSet<>();
   private final java.util.TreeMap<String, JsonNode> pinnedAnnotations = new java.util.TreeMap<>();
   private final TreeSet<String> changedTools = new TreeSet<>();
+  private final ObjectNode pinnedDigests = Json.object();
+  private String catalogDigest;
   private final Map<Long, PolicySnapshot> pending = new HashMap<>();
 
   /** An empty session with the given loop thresholds. */
@@ -89,7 +91,13 @@ public final class SessionState {
         p.path("tools")
             .fields()
             .forEachRemaining(
-                t -> pinnedAnnotations.putIfAbsent(t.getKey(), annotations(t.getValue())));
+                t -> {
+                  pinnedAnnotations.putIfAbsent(t.getKey(), annotations(t.getValue()));
+                  if (!pinnedDigests.has(t.getKey())) {
+                    pinnedDigests.put(t.getKey(), t.getValue().path("sha256").asText(""));
+                  }
+                });
+        catalogDigest = EnvelopeHasher.hashOf(pinnedDigests);
         break;
       case "TOOL_CATALOG_CHANGED":
         p.path("changed").forEach(n -> changedTools.add(n.asText()));
@@ -121,7 +129,8 @@ public final class SessionState {
             tainted,
             sanitizedKeys.stream().toList(),
             changedTools.contains(tool),
-            pinnedAnnotations.get(tool)));
+            pinnedAnnotations.get(tool),
+            catalogDigest));
     steps++;
     toolCalls++;
   }

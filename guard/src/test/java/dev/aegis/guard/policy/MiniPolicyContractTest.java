@@ -10,7 +10,9 @@ import java.nio.file.Path;
 class MiniPolicyContractTest extends PolicyEngineContractTest {
   @Override
   protected PolicyEngine createEngine() throws Exception {
-    return WasmPolicyEngine.load(TestPolicies.bundle(), WasmEngineConfig.defaults());
+    return WasmPolicyEngine.load(
+        TestPolicies.bundle(),
+        WasmEngineConfig.defaults().withDeadline(WasmPolicyEngineTest.GENEROUS_DEADLINE));
   }
 
   @Override

@@ -176,8 +176,11 @@ class WasmEngineFaultsTest {
     return track(WasmPolicyEngine.load(TestPolicies.bundle(), config(entrypoint)));
   }
 
+  /** A generous deadline: these tests are about outcomes, not speed, on a loaded 2-core box. */
   private static WasmEngineConfig config(String entrypoint) {
-    return WasmEngineConfig.defaults().withEntrypoint(entrypoint);
+    return WasmEngineConfig.defaults()
+        .withEntrypoint(entrypoint)
+        .withDeadline(Duration.ofSeconds(60));
   }
 
   private WasmPolicyEngine track(WasmPolicyEngine engine) {
