@@ -14,6 +14,8 @@ import dev.aegis.core.json.Json;
 import dev.aegis.guard.state.LoopSettings;
 import dev.aegis.guard.state.PolicySnapshot;
 import dev.aegis.guard.state.SessionState;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,7 +29,7 @@ public final class PolicyGuard implements ToolCallGuard {
   private final JsonNode manifest;
   private final String manifestDigest;
   private final SessionState state;
-  private final java.util.Set<String> declared;
+  private final Set<String> declared;
 
   private final boolean trustAnnotations;
 
@@ -56,9 +58,9 @@ public final class PolicyGuard implements ToolCallGuard {
     this.manifest = manifest == null ? Json.MAPPER.nullNode() : manifest.deepCopy();
     this.manifestDigest = manifestDigest;
     this.state = new SessionState(requireNonNull(loops, "loops"));
-    java.util.Set<String> tools = new java.util.HashSet<>();
+    Set<String> tools = new HashSet<>();
     this.manifest.path("permissions").path("tools").forEach(t -> tools.add(t.asText()));
-    this.declared = java.util.Set.copyOf(tools);
+    this.declared = Set.copyOf(tools);
   }
 
   @Override

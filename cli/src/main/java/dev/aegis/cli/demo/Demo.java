@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,7 +71,7 @@ public final class Demo {
       AtomicLong toServer = new AtomicLong();
       AtomicLong toClient = new AtomicLong();
       AtomicLong allowed = new AtomicLong();
-      java.util.List<String> denied = new java.util.ArrayList<>();
+      List<String> denied = new ArrayList<>();
       chain.read(
           "default",
           session,

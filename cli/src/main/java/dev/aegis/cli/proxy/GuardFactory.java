@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Builds the guard of a proxy run: the manifest (validated and trust-checked), the policy engine
@@ -30,9 +31,10 @@ import java.util.List;
 final class GuardFactory {
   private final Manifest manifest;
   private final PolicyEngine engine;
-  private static volatile boolean closing;
+  private final AtomicBoolean closing;
 
-  private GuardFactory(Manifest manifest, PolicyEngine engine) {
+  private GuardFactory(Manifest manifest, PolicyEngine engine, AtomicBoolean closing) {
+    this.closing = closing;
     this.manifest = manifest;
     this.engine = engine;
   }
@@ -44,8 +46,9 @@ final class GuardFactory {
           "aegis: no --manifest given: every tools/call will be denied (PERMISSION_UNDECLARED)."
               + " Write a capability manifest (docs/manifest.md) and pass --manifest FILE.");
     }
-    PolicyEngine engine = s.policyEngine().equals("opa-grpc") ? sidecar(s) : wasm(s);
-    return new GuardFactory(manifest, engine);
+    AtomicBoolean closing = new AtomicBoolean();
+    PolicyEngine engine = s.policyEngine().equals("opa-grpc") ? sidecar(s) : wasm(s, closing);
+    return new GuardFactory(manifest, engine, closing);
   }
 
   private static PolicyEngine sidecar(ProxySettings s) {
@@ -57,7 +60,8 @@ final class GuardFactory {
     }
   }
 
-  private static PolicyEngine wasm(ProxySettings s) {
+  /** The Wasm engine; a load failure is reported unless it is only the engine being closed. */
+  private static PolicyEngine wasm(ProxySettings s, AtomicBoolean closing) {
     PolicyBundle bundle;
     try {
       bundle =
@@ -70,7 +74,7 @@ final class GuardFactory {
         .ready()
         .whenComplete(
             (ok, err) -> {
-              if (err != null && !closing) {
+              if (err != null && !closing.get()) {
                 System.err.println(
                     "aegis: policy bundle unusable, every tools/call will be denied"
                         + " (POLICY_ERROR): "
@@ -137,7 +141,7 @@ final class GuardFactory {
   }
 
   void close() {
-    closing = true;
+    closing.set(true);
     engine.close();
   }
 }

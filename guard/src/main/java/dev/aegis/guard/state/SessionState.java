@@ -8,6 +8,7 @@ import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.json.Json;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -33,7 +34,7 @@ public final class SessionState {
   private long toolCalls;
   private boolean tainted;
   private final TreeSet<String> sanitizedKeys = new TreeSet<>();
-  private final java.util.TreeMap<String, JsonNode> pinnedAnnotations = new java.util.TreeMap<>();
+  private final TreeMap<String, JsonNode> pinnedAnnotations = new TreeMap<>();
   private final TreeSet<String> changedTools = new TreeSet<>();
   private final ObjectNode pinnedDigests = Json.object();
   private String catalogDigest;

@@ -181,25 +181,22 @@ public final class ProxySession {
         return done(answered(frame, waiting));
       }
       if (waiting != null && "tools/list".equals(waiting.method())) {
-        pin(frame, sealing.seq());
-      }
-      if (waiting != null && "tools/list".equals(waiting.method()) && !options.audit()) {
-        byte[] filtered = ToolLists.filter(frame, guard::lists);
-        if (filtered != null) {
-          return done(sealReply(Direction.SERVER_TO_CLIENT, filtered));
-        }
+        return done(toolList(frame, sealing.seq()));
       }
     }
     return CompletableFuture.completedFuture(Action.forward());
   }
 
-  /** Seals the catalog events (pins, changes) a server's tools/list answer calls for. */
-  private void pin(Frame frame, long frameSeq) {
+  /**
+   * A server's tools/list answer, parsed once: seals the catalog events (pins, changes) it calls
+   * for, then filters it to the tools the guard lists (unless auditing).
+   */
+  private Action toolList(Frame frame, long frameSeq) {
     JsonNode result;
     try {
       result = frame.tree().path("result");
     } catch (IOException e) {
-      return;
+      return Action.forward();
     }
     try {
       for (ToolCatalog.Event e : catalog.check(result, frameSeq)) {
@@ -208,6 +205,13 @@ public final class ProxySession {
     } catch (ChainStoreException e) {
       // the chain is broken: new tool calls are refused anyway
     }
+    if (!options.audit()) {
+      byte[] filtered = ToolLists.filter(frame, result, guard::lists);
+      if (filtered != null) {
+        return sealReply(Direction.SERVER_TO_CLIENT, filtered);
+      }
+    }
+    return Action.forward();
   }
 
   /**

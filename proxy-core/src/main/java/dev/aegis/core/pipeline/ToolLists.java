@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.frame.Frame;
 import dev.aegis.core.json.Json;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
 
@@ -17,15 +16,12 @@ import java.util.function.Predicate;
 final class ToolLists {
   private ToolLists() {}
 
-  /** The rewritten frame, or null when every tool stays (or the result is not a tool list). */
-  static byte[] filter(Frame response, Predicate<String> lists) {
-    JsonNode tree;
-    try {
-      tree = response.tree();
-    } catch (IOException e) {
-      return null;
-    }
-    JsonNode tools = tree.path("result").path("tools");
+  /**
+   * The rewritten frame for {@code result} (the parsed result of {@code response}), or null when
+   * every tool stays or the result is not a tool list.
+   */
+  static byte[] filter(Frame response, JsonNode result, Predicate<String> lists) {
+    JsonNode tools = result.path("tools");
     if (!tools.isArray()) {
       return null;
     }
@@ -38,13 +34,13 @@ final class ToolLists {
     if (kept.size() == tools.size()) {
       return null;
     }
-    ObjectNode result = ((ObjectNode) tree.get("result")).deepCopy();
-    result.set("tools", kept);
+    ObjectNode rewritten = ((ObjectNode) result).deepCopy();
+    rewritten.set("tools", kept);
     String frame =
         "{\"jsonrpc\":\"2.0\",\"id\":"
             + response.id().toJson()
             + ",\"result\":"
-            + Json.write(result)
+            + Json.write(rewritten)
             + "}";
     return frame.getBytes(StandardCharsets.UTF_8);
   }
