@@ -1,5 +1,6 @@
 package dev.aegis.store;
 
+import dev.aegis.core.approval.ApprovalStore;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.chain.Durability;
@@ -46,6 +47,17 @@ public final class ChainStores {
           ChainStoreException.Reason.STORE_UNAVAILABLE, "no store at " + s.path());
     }
     return open(url, Durability.NORMAL);
+  }
+
+  /**
+   * The persisted approval requests kept in the same database as a store this class opened (closed
+   * with it). Throws IllegalArgumentException for any other store.
+   */
+  public static ApprovalStore approvals(ChainStore store) {
+    if (store instanceof JdbcChainStore j) {
+      return j.approvals();
+    }
+    throw new IllegalArgumentException("no approvals table beside " + store.describe());
   }
 
   /** The store URL to use when none is given: {@code AEGIS_STORE}, else the default SQLite file. */

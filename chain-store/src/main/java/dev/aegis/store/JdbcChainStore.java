@@ -30,6 +30,7 @@ import java.util.function.Consumer;
  * and call {@link #start} once constructed.
  */
 abstract class JdbcChainStore implements ChainStore, Database {
+  private JdbcApprovalStore approvals;
   private final Durability durability;
   private final AtomicBoolean closed = new AtomicBoolean();
   private WriterLane[] lanes;
@@ -155,6 +156,19 @@ abstract class JdbcChainStore implements ChainStore, Database {
     if (reads != null) {
       reads.close();
     }
+    synchronized (this) {
+      if (approvals != null) {
+        approvals.close();
+      }
+    }
+  }
+
+  /** The approvals table of this store's database, opened on first use and closed with it. */
+  final synchronized JdbcApprovalStore approvals() {
+    if (approvals == null) {
+      approvals = new JdbcApprovalStore(this);
+    }
+    return approvals;
   }
 
   /** Hook for dialect housekeeping once every queued record is committed; no-op by default. */

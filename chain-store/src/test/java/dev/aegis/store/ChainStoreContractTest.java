@@ -349,7 +349,10 @@ abstract class ChainStoreContractTest {
     assertThatThrownBy(this::open)
         .isInstanceOfSatisfying(
             ChainStoreException.class, e -> assertThat(e.reason()).isEqualTo(Reason.STORE_CONFIG))
-        .hasMessageContaining("schema version 99 is newer than this Aegis build supports (1)");
+        .hasMessageContaining(
+            "schema version 99 is newer than this Aegis build supports ("
+                + Migrations.latest()
+                + ")");
   }
 
   @Test
@@ -531,6 +534,88 @@ abstract class ChainStoreContractTest {
       assertThat(a).usingRecursiveComparison().ignoringFields("sealed", "body").isEqualTo(e);
       assertThat(Arrays.equals(a.sealed(), e.sealed())).as("sealed bytes of %s", e).isTrue();
       assertThat(Arrays.equals(a.body(), e.body())).as("body bytes of %s", e).isTrue();
+    }
+  }
+
+  // ---- approvals (the table beside the chain) ----
+
+  private static dev.aegis.core.approval.ApprovalRecord request(String token, long expires) {
+    return dev.aegis.core.approval.ApprovalRecord.pending(
+        token,
+        "acme",
+        "s1",
+        "7",
+        "deploy",
+        dev.aegis.core.json.Json.object().put("env", "prod"),
+        "ab".repeat(32),
+        3,
+        1_000,
+        expires);
+  }
+
+  @Test
+  void approvalsAreDecidedOnceAndConsumedOnce() {
+    try (ChainStore store = open()) {
+      dev.aegis.core.approval.ApprovalStore a = ChainStores.approvals(store);
+      a.create(request("t1", 10_000));
+      assertThat(a.find("t1"))
+          .get()
+          .satisfies(r -> assertThat(r.args().path("env").asText()).isEqualTo("prod"));
+      assertThat(a.consume("t1", 2_000)).as("pending is not consumable").isFalse();
+      var edited = dev.aegis.core.json.Json.object().put("env", "staging");
+      var d = a.decide("t1", true, edited, "alice", "ok", 2_000);
+      assertThat(d.outcome()).isEqualTo(dev.aegis.core.approval.ApprovalStore.Outcome.DECIDED);
+      assertThat(d.record().finalArgs().path("env").asText()).isEqualTo("staging");
+      assertThat(d.record().decidedBy()).isEqualTo("alice");
+      assertThat(a.decide("t1", false, null, "bob", null, 2_001).outcome())
+          .isEqualTo(dev.aegis.core.approval.ApprovalStore.Outcome.ALREADY_DECIDED);
+      assertThat(a.consume("t1", 3_000)).isTrue();
+      assertThat(a.consume("t1", 3_001)).as("single use").isFalse();
+      assertThat(a.find("t1").orElseThrow().usedUnixMs()).isEqualTo(3_000);
+    }
+  }
+
+  @Test
+  void expiredOrUnknownApprovalsCannotBeDecidedAndPendingListsSkipThem() {
+    try (ChainStore store = open()) {
+      dev.aegis.core.approval.ApprovalStore a = ChainStores.approvals(store);
+      a.create(request("old", 5_000));
+      a.create(request("new", 50_000));
+      assertThat(a.decide("old", true, null, "x", null, 6_000).outcome())
+          .isEqualTo(dev.aegis.core.approval.ApprovalStore.Outcome.EXPIRED);
+      assertThat(a.decide("nope", true, null, "x", null, 6_000).outcome())
+          .isEqualTo(dev.aegis.core.approval.ApprovalStore.Outcome.NOT_FOUND);
+      assertThat(a.list("acme", true, 6_000, 10))
+          .extracting(dev.aegis.core.approval.ApprovalRecord::token)
+          .containsExactly("new");
+      assertThat(a.list(null, false, 6_000, 10)).hasSize(2);
+      assertThat(a.list("other", false, 6_000, 10)).isEmpty();
+    }
+    try (ChainStore reopened = open()) {
+      assertThat(ChainStores.approvals(reopened).find("new")).as("persisted").isPresent();
+    }
+  }
+
+  @Test
+  void concurrentDecidersRaceSafely() throws Exception {
+    try (ChainStore s1 = open();
+        ChainStore s2 = open()) {
+      ChainStores.approvals(s1).create(request("race", 1_000_000));
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var f1 =
+            pool.submit(
+                () -> ChainStores.approvals(s1).decide("race", true, null, "a", null, 2_000));
+        var f2 =
+            pool.submit(
+                () -> ChainStores.approvals(s2).decide("race", false, null, "b", null, 2_000));
+        assertThat(List.of(f1.get().outcome(), f2.get().outcome()))
+            .containsExactlyInAnyOrder(
+                dev.aegis.core.approval.ApprovalStore.Outcome.DECIDED,
+                dev.aegis.core.approval.ApprovalStore.Outcome.ALREADY_DECIDED);
+      } finally {
+        pool.shutdown();
+      }
     }
   }
 }

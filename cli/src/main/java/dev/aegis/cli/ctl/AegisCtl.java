@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
       SessionsCommand.class,
       PolicyCommand.class,
       ManifestCommand.class,
+      ApprovalsCommand.class,
+      ApproveCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     },

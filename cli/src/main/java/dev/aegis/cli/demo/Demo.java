@@ -55,7 +55,9 @@ public final class Demo {
         "through aegis-proxy, which seals every frame into a hash chain and decides");
     System.out.println(
         "every tool call against examples/manifests/demo.json (delete_note needs an");
-    System.out.println("approval, so it is refused).\n");
+    System.out.println(
+        "approval: the proxy asks the user through elicitation, the scripted client does");
+    System.out.println("not approve, so it is refused).\n");
     Transcript t = ScriptedSession.run(ScriptedSession.Script.EXAMPLE, command, Map.of());
     for (Transcript.Step s : t.steps()) {
       String r = s.result().replaceAll("\\s+", " ");

@@ -60,7 +60,10 @@ public final class AegisProxy implements Callable<Integer> {
           "mode",
           "deny-as",
           "trust",
-          "trust-annotations");
+          "trust-annotations",
+          "approval-hold",
+          "approval-ttl",
+          "approval-key");
 
   @Option(
       names = "--store",
@@ -133,6 +136,30 @@ public final class AegisProxy implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "gRPC address of the opa-envoy-plugin sidecar (with --policy-engine opa-grpc).")
   String opaAddr;
+
+  @Option(
+      names = "--approval-hold",
+      paramLabel = "DURATION",
+      description =
+          "How long a call under approval is held waiting for a decision (aegisctl approve, or"
+              + " the user through elicitation) before the client gets APPROVAL_REQUIRED with a"
+              + " token to retry with. Default 30s; 0 answers at once.")
+  String approvalHold;
+
+  @Option(
+      names = "--approval-ttl",
+      paramLabel = "DURATION",
+      description = "How long an approval token or request state stays valid (default 10m).")
+  String approvalTtl;
+
+  @Option(
+      names = "--approval-key",
+      paramLabel = "FILE",
+      description =
+          "HMAC key for approval tokens and MRTR request states (64 hex digits; created if"
+              + " missing). Default: approval.key in the per-user data directory. Proxies that"
+              + " share a store should share the key.")
+  Path approvalKey;
 
   @Option(
       names = "--opa-deadline",
@@ -282,6 +309,10 @@ public final class AegisProxy implements Callable<Integer> {
                 "false")),
         choice("trust", file.pick(trust, "trust", "dev"), "dev", "prod"),
         trustedKeys,
+        Sizes.duration("approval-hold", file.pick(approvalHold, "approval-hold", "30s")),
+        Sizes.duration("approval-ttl", file.pick(approvalTtl, "approval-ttl", "10m")),
+        pathOrNull(
+            file.pick(approvalKey == null ? null : approvalKey.toString(), "approval-key", null)),
         command);
   }
 

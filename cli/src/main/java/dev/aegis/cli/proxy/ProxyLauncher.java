@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.cli.Logging;
 import dev.aegis.cli.Version;
+import dev.aegis.core.approval.ApprovalSettings;
+import dev.aegis.core.approval.ApprovalSigner;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.event.EnvelopeHasher;
@@ -22,6 +24,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 
 /**
@@ -74,27 +78,31 @@ final class ProxyLauncher {
 
   private int runWith(ProxySettings s, ChainStore store) {
     GuardFactory guards;
+    ApprovalSettings approvals;
     try {
+      approvals = approvals(s, store);
       guards = GuardFactory.create(s);
     } catch (IllegalArgumentException e) {
       System.err.println("aegis-proxy: " + e.getMessage());
       return 2;
     }
     try {
-      return runGuarded(s, store, guards);
+      return runGuarded(s, store, guards, approvals);
     } finally {
       guards.close();
     }
   }
 
-  private int runGuarded(ProxySettings s, ChainStore store, GuardFactory guards) {
+  private int runGuarded(
+      ProxySettings s, ChainStore store, GuardFactory guards, ApprovalSettings approvals) {
     SessionChain chain;
     ProxySession session;
     try {
       chain = SessionChain.open(store, InstantSource.system(), s.tenant(), s.user(), s.session());
       long resumedAt = chain.nextSeq();
       PolicyGuard guard = guards.guard(s.trustAnnotations());
-      session = new ProxySession(chain, guard, new GuardOptions(s.audit(), s.denyAsError()));
+      session =
+          new ProxySession(chain, guard, new GuardOptions(s.audit(), s.denyAsError()), approvals);
       if (resumedAt > 0) { // a restart continues the session: rebuild its state from the chain
         ProxySession resumed = session;
         store.read(s.tenant(), s.session(), r -> resumed.replay(EnvelopeHasher.parse(r.sealed())));
@@ -132,6 +140,23 @@ final class ProxyLauncher {
       Thread.currentThread().interrupt();
       return 130;
     }
+  }
+
+  private static ApprovalSettings approvals(ProxySettings s, ChainStore store) {
+    // A key given explicitly (or already there) is read now, so a bad one fails at startup; the
+    // default one is only created when the first approval needs it.
+    Path keyFile = s.approvalKey() != null ? s.approvalKey() : ApprovalKeyFile.defaultPath();
+    ApprovalSigner signer =
+        s.approvalKey() != null || java.nio.file.Files.exists(keyFile)
+            ? new ApprovalSigner(ApprovalKeyFile.loadOrCreate(keyFile))
+            : ApprovalSigner.lazy(() -> ApprovalKeyFile.loadOrCreate(keyFile));
+    return new ApprovalSettings(
+        ChainStores.approvals(store),
+        signer,
+        s.approvalHold(),
+        s.approvalTtl(),
+        Duration.ofMillis(250),
+        InstantSource.system());
   }
 
   private static ObjectNode startInfo(ProxySettings s, ChainStore store, long resumedAt) {

@@ -30,6 +30,9 @@ record ProxySettings(
     boolean trustAnnotations,
     String trust,
     List<Path> trustedKeys,
+    Duration approvalHold,
+    Duration approvalTtl,
+    Path approvalKey,
     List<String> command) {
 
   static final String DEFAULT_TENANT = "default";
@@ -50,6 +53,12 @@ record ProxySettings(
     }
     if (shutdownGrace.isNegative()) {
       throw new IllegalArgumentException("shutdown-grace: " + shutdownGrace + " (expected: >= 0)");
+    }
+    if (approvalHold.isNegative()) {
+      throw new IllegalArgumentException("approval-hold: " + approvalHold + " (expected: >= 0)");
+    }
+    if (approvalTtl.isNegative() || approvalTtl.isZero()) {
+      throw new IllegalArgumentException("approval-ttl: " + approvalTtl + " (expected: > 0)");
     }
     if (command.isEmpty()) {
       throw new IllegalArgumentException(

@@ -17,7 +17,7 @@ class DemoIT {
     try (ProxyProcess demo = ProxyProcess.start("aegis-demo", List.of("--store", store))) {
       assertThat(demo.waitFor(120)).as(demo.stderr()).isZero();
       assertThat(demo.stdout())
-          .contains("1 refused [delete_note APPROVAL_REQUIRED]")
+          .contains("1 refused [delete_note APPROVAL_DENIED]")
           .contains("chain           VALID")
           .contains(store);
     }

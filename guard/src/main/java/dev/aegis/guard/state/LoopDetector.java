@@ -44,6 +44,14 @@ final class LoopDetector {
     return v;
   }
 
+  /**
+   * Forgets the proposal sealed at {@code seq}: a call that ended waiting for an approval, whose
+   * retry (the protocol's, with the approval) must not look like the agent repeating itself.
+   */
+  void retract(long seq) {
+    window.removeIf(c -> c.seq() == seq);
+  }
+
   /** Records the result of an earlier proposal. */
   void result(long callSeq, String tool, String digest) {
     results.addLast(new Result(callSeq, tool, digest));

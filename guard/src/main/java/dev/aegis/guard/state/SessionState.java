@@ -66,6 +66,9 @@ public final class SessionState {
         if (!p.path("audit_only").asBoolean(false)) {
           toolCalls--; // counted when proposed; it never reached the tool
         }
+        if ("APPROVAL_REQUIRED".equals(p.path("reason").asText())) {
+          loops.retract(p.path("proposal_seq").asLong(-1)); // its retry is not a loop
+        }
         break;
       case "TOOL_RESULT":
         tainted = true;

@@ -15,10 +15,17 @@ public record Action(Type type, Direction replyDirection, byte[] reply, String n
     /** Do not relay; write {@code reply} travelling in {@code replyDirection}. */
     REPLY,
     /** Do not relay and do not answer; {@code note} says why (for stderr). */
-    DROP
+    DROP,
+    /**
+     * The core took the frame over: nothing to do now, and nothing to log. Used for a call held for
+     * an approval (the session acts on it later through its output) and for the answers to the
+     * proxy's own requests.
+     */
+    CONSUMED
   }
 
   private static final Action FORWARD = new Action(Type.FORWARD, null, null, null);
+  private static final Action CONSUMED = new Action(Type.CONSUMED, null, null, null);
 
   /** Checks that a reply has bytes and a direction. */
   public Action {
@@ -37,6 +44,11 @@ public record Action(Type type, Direction replyDirection, byte[] reply, String n
   /** Answer with the proxy's own frame, travelling in {@code direction}. */
   public static Action reply(Direction direction, byte[] frame) {
     return new Action(Type.REPLY, direction, frame, null);
+  }
+
+  /** The core took the frame over; the transport does nothing with it. */
+  public static Action consumed() {
+    return CONSUMED;
   }
 
   /** Drop the frame, with a note for the log. */

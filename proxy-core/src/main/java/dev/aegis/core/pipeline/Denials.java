@@ -26,6 +26,7 @@ final class Denials {
           Map.entry("EXEC_DENY", "the program or its arguments are not allowed"),
           Map.entry("FS_DENY", "a path lies outside the allowed file roots"),
           Map.entry("APPROVAL_REQUIRED", "the call needs an operator's approval"),
+          Map.entry("APPROVAL_DENIED", "the approval was refused"),
           Map.entry("RATE_LIMITED", "too many calls; retry later"),
           Map.entry("TIMEOUT", "the tool did not answer within the policy's timeout_ms"),
           Map.entry("OUTPUT_TOO_LARGE", "the tool's answer exceeded the policy's max_output_bytes"),
@@ -34,13 +35,49 @@ final class Denials {
   private Denials() {}
 
   static byte[] encode(JsonRpcId id, String tool, Decision d, String decisionId, boolean asError) {
+    return encode(id, tool, d, decisionId, asError, null, false);
+  }
+
+  /**
+   * As above; {@code extra} fields ({@code approval_token}, {@code expires_unix_ms}, {@code
+   * detail}) are added to the structured content (or the error's data) and explained in the text;
+   * {@code resultType} adds {@code "resultType": "complete"} to a result (2026-07-28 clients).
+   */
+  static byte[] encode(
+      JsonRpcId id,
+      String tool,
+      Decision d,
+      String decisionId,
+      boolean asError,
+      ObjectNode extra,
+      boolean resultType) {
     String why = WHY.getOrDefault(d.reason(), "denied by policy");
-    String text =
-        "Aegis refused the call to tool '" + tool + "': " + d.reason() + " (" + why + ").";
+    StringBuilder text =
+        new StringBuilder("Aegis refused the call to tool '")
+            .append(tool)
+            .append("': ")
+            .append(d.reason())
+            .append(" (")
+            .append(why)
+            .append(").");
+    if (extra != null && extra.path("detail").isTextual()) {
+      text.append(' ').append(extra.get("detail").asText()).append('.');
+    }
+    if (extra != null && extra.path("approval_token").isTextual()) {
+      String token = extra.get("approval_token").asText();
+      text.append(" An operator can approve it with `aegisctl approve ")
+          .append(token)
+          .append("`; then retry the same call with _meta {\"io.aegis/approval_token\": \"")
+          .append(token)
+          .append("\"}.");
+    }
     ObjectNode aegis = Json.object();
     aegis.put("outcome", d.outcome().wireName());
     aegis.put("reason", d.reason());
     aegis.put("decision_id", decisionId);
+    if (extra != null) {
+      aegis.setAll(extra);
+    }
     String body;
     if (asError) {
       ObjectNode data = Json.object();
@@ -50,15 +87,21 @@ final class Denials {
       data.put("outcome", d.outcome().wireName());
       data.put("decision_id", decisionId);
       data.put("tool", tool);
+      if (extra != null) {
+        data.setAll(extra);
+      }
       ObjectNode err = Json.object();
       err.put("code", d.outcome() == Outcome.REQUIRE_APPROVAL ? -32001 : -32000);
-      err.put("message", text);
+      err.put("message", text.toString());
       err.set("data", data);
       body = "\"error\":" + Json.write(err);
     } else {
       ObjectNode result = Json.object();
+      if (resultType) {
+        result.put("resultType", "complete");
+      }
       ArrayNode content = result.putArray("content");
-      content.addObject().put("type", "text").put("text", text);
+      content.addObject().put("type", "text").put("text", text.toString());
       result.put("isError", true);
       result.putObject("structuredContent").set("aegis", aegis);
       body = "\"result\":" + Json.write(result);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.core.approval.ApprovalSettings;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.event.Envelope;
 import dev.aegis.core.event.EventType;
@@ -16,6 +17,7 @@ import dev.aegis.core.guard.ToolCallGuard;
 import dev.aegis.core.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,10 +61,24 @@ public final class ProxySession {
   private record InFlight(JsonRpcId id, String method, ToolCall call, ScheduledFuture<?> timer) {}
 
   private final Set<String> timedOut = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService approvalThreads =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "aegis-approvals");
+            t.setDaemon(true);
+            return t;
+          });
+  private final ApprovalFlow approvals;
+  private final Map<String, CompletableFuture<JsonNode>> asked = new ConcurrentHashMap<>();
+  private final String askPrefix =
+      Long.toHexString(System.nanoTime() ^ System.identityHashCode(this));
+  private final AtomicLong askCounter = new AtomicLong();
+  private volatile boolean clientElicitation;
+  private volatile String clientVersion;
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
-            Thread t = new Thread(r, "aegis-call-timeouts");
+            Thread t = new Thread(r, "aegis-session-timers");
             t.setDaemon(true);
             return t;
           });
@@ -74,9 +90,46 @@ public final class ProxySession {
    * guard}. The guard observes every event the chain seals from now on.
    */
   public ProxySession(SessionChain chain, ToolCallGuard guard, GuardOptions options) {
+    this(chain, guard, options, ApprovalSettings.withoutStore());
+  }
+
+  /**
+   * As above, obtaining approvals for calls the policy marks {@code require_approval} as {@code
+   * approvals} say (see {@link ApprovalFlow} for the channels).
+   */
+  public ProxySession(
+      SessionChain chain, ToolCallGuard guard, GuardOptions options, ApprovalSettings approvals) {
     this.chain = requireNonNull(chain, "chain");
     this.guard = requireNonNull(guard, "guard");
     this.options = requireNonNull(options, "options");
+    this.approvals =
+        new ApprovalFlow(
+            chain,
+            requireNonNull(approvals, "approvals"),
+            new ApprovalFlow.Client() {
+              @Override
+              public boolean elicitation() {
+                return clientElicitation;
+              }
+
+              @Override
+              public String protocolVersion() {
+                return clientVersion;
+              }
+
+              @Override
+              public CompletableFuture<JsonNode> ask(
+                  String method, ObjectNode params, Duration timeout) {
+                return askClient(method, params, timeout);
+              }
+
+              @Override
+              public void notify(byte[] frame) {
+                Action a = sealReply(Direction.SERVER_TO_CLIENT, frame);
+                output.accept(Direction.SERVER_TO_CLIENT, a.reply());
+              }
+            },
+            approvalThreads);
     chain.observe(this::replay);
     this.toolCalls =
         new ToolCallFlow(
@@ -93,7 +146,8 @@ public final class ProxySession {
               public Action refuse(Direction direction, Frame frame, ChainStoreException e) {
                 return ProxySession.this.refuse(direction, frame.id(), e);
               }
-            });
+            },
+            this.approvals);
   }
 
   /**
@@ -103,6 +157,7 @@ public final class ProxySession {
   public void replay(Envelope sealed) {
     guard.observe(sealed);
     catalog.observe(sealed);
+    approvals.observe(sealed);
   }
 
   /** Seals SESSION_STARTED and waits until it is durable; throws if the store cannot. */
@@ -144,6 +199,17 @@ public final class ProxySession {
     if (frame.kind() == FrameKind.MALFORMED) {
       return CompletableFuture.completedFuture(malformed(direction, frame));
     }
+    if (direction == Direction.CLIENT_TO_SERVER
+        && frame.kind().isResponse()
+        && asked.containsKey(frame.id().toJson())) {
+      answeredByClient(frame);
+      return done(Action.consumed());
+    }
+    if (frame.kind() == FrameKind.REQUEST
+        && direction == Direction.CLIENT_TO_SERVER
+        && "initialize".equals(frame.method())) {
+      noteClient(frame);
+    }
     if (frame.kind() == FrameKind.REQUEST
         && direction == Direction.CLIENT_TO_SERVER
         && "tools/call".equals(frame.method())) {
@@ -151,6 +217,9 @@ public final class ProxySession {
           .propose(frame, sealing.seq())
           .thenApply(
               o -> {
+                if (o.later() != null) {
+                  o.later().thenAccept(this::deliver);
+                }
                 if (o.call() != null) {
                   track(o.call());
                 }
@@ -277,6 +346,70 @@ public final class ProxySession {
     this.output = requireNonNull(output, "output");
   }
 
+  /**
+   * Acts on the outcome of a call that waited for an approval: remembers the forwarded call, then
+   * writes the call (its received bytes or the approved rewrite) or the refusal.
+   */
+  private void deliver(ToolCallFlow.Outcomes o) {
+    if (o.call() != null) {
+      track(o.call());
+    }
+    Action a = o.action();
+    if (a.type() == Action.Type.REPLY) {
+      output.accept(a.replyDirection(), a.reply());
+    }
+  }
+
+  /** What the client declared at initialize: its protocol version and elicitation support. */
+  private void noteClient(Frame frame) {
+    try {
+      JsonNode params = frame.tree().path("params");
+      clientVersion = params.path("protocolVersion").asText(null);
+      clientElicitation = params.path("capabilities").path("elicitation").isObject();
+    } catch (IOException e) {
+      // a malformed initialize is the server's to answer
+    }
+  }
+
+  /** Sends the proxy's own request to the client; its answer never reaches the server. */
+  private CompletableFuture<JsonNode> askClient(
+      String method, ObjectNode params, Duration timeout) {
+    String id = "aegis-" + askPrefix + "-" + askCounter.incrementAndGet();
+    CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+    String key = JsonRpcId.string(id).toJson();
+    asked.put(key, answer);
+    ObjectNode req = Json.object();
+    req.put("jsonrpc", "2.0");
+    req.put("id", id);
+    req.put("method", method);
+    req.set("params", params);
+    Action a =
+        sealReply(Direction.SERVER_TO_CLIENT, Json.write(req).getBytes(StandardCharsets.UTF_8));
+    output.accept(Direction.SERVER_TO_CLIENT, a.reply());
+    timers.schedule(
+        () -> {
+          if (asked.remove(key, answer)) {
+            answer.completeExceptionally(
+                new java.util.concurrent.TimeoutException(method + " unanswered after " + timeout));
+          }
+        },
+        Math.max(1, timeout.toMillis()),
+        TimeUnit.MILLISECONDS);
+    return answer;
+  }
+
+  private void answeredByClient(Frame frame) {
+    CompletableFuture<JsonNode> waiting = asked.remove(frame.id().toJson());
+    if (waiting == null) {
+      return;
+    }
+    try {
+      waiting.complete(frame.tree());
+    } catch (IOException e) {
+      waiting.completeExceptionally(e);
+    }
+  }
+
   private void track(ToolCall call) {
     String key = call.id().toJson();
     ScheduledFuture<?> timer =
@@ -329,6 +462,8 @@ public final class ProxySession {
   /** Seals TERMINATION with the given details and waits until it is durable (best effort). */
   public void terminate(ObjectNode info) {
     timers.shutdownNow();
+    approvalThreads.shutdownNow();
+    asked.values().forEach(f -> f.cancel(false));
     info.put("frames_client_to_server", sealedClientToServer.get());
     info.put("frames_server_to_client", sealedServerToClient.get());
     if (unsealed.get() > 0) {

@@ -14,13 +14,15 @@ import dev.aegis.core.guard.Outcome;
 import dev.aegis.core.guard.ToolCallGuard;
 import dev.aegis.core.json.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The sealed trail of one client {@code tools/call}: TOOL_CALL_PROPOSED → POLICY_DECISION →
  * TOOL_CALL_ALLOWED or TOOL_CALL_DENIED → TOOL_CALL_EXECUTED (durable before the call is forwarded)
- * → TOOL_RESULT when the server answers. Thread-safe: sealing is serialised by the chain; decisions
- * complete on the engine's threads.
+ * → TOOL_RESULT when the server answers; a call the policy puts under approval goes through {@link
+ * ApprovalFlow} (APPROVAL_REQUESTED → APPROVAL_DECIDED) between the decision and the verdict.
+ * Thread-safe: sealing is serialised by the chain; decisions complete on the engine's threads.
  */
 final class ToolCallFlow {
   /** Where a sanitiser key rides on a call: {@code params._meta["io.aegis/sanitizer_key"]}. */
@@ -37,8 +39,15 @@ final class ToolCallFlow {
   private final ToolCallGuard guard;
   private final GuardOptions options;
   private final Replies replies;
+  private final ApprovalFlow approvals;
 
-  ToolCallFlow(SessionChain chain, ToolCallGuard guard, GuardOptions options, Replies replies) {
+  ToolCallFlow(
+      SessionChain chain,
+      ToolCallGuard guard,
+      GuardOptions options,
+      Replies replies,
+      ApprovalFlow approvals) {
+    this.approvals = requireNonNull(approvals, "approvals");
     this.chain = requireNonNull(chain, "chain");
     this.guard = requireNonNull(guard, "guard");
     this.options = requireNonNull(options, "options");
@@ -65,6 +74,7 @@ final class ToolCallFlow {
       return done(new Outcomes(replies.reply(Direction.SERVER_TO_CLIENT, err), null));
     }
     String tool = name.asText();
+    JsonNode callParams = params;
     ObjectNode p = Json.object();
     p.put("call_id", frame.id().toJson());
     p.put("tool_name", tool);
@@ -84,11 +94,11 @@ final class ToolCallFlow {
     return guard
         .decide(proposal.sealed().envelope())
         .exceptionally(t -> new GuardDecision(Decision.policyError(), Json.object()))
-        .thenCompose(gd -> settle(frame, tool, proposalSeq, gd));
+        .thenCompose(gd -> settle(frame, callParams, tool, proposalSeq, gd));
   }
 
   private CompletableFuture<Outcomes> settle(
-      Frame frame, String tool, long proposalSeq, GuardDecision gd) {
+      Frame frame, JsonNode params, String tool, long proposalSeq, GuardDecision gd) {
     Decision d = gd.decision();
     try {
       ObjectNode dp = trail(frame, tool, proposalSeq);
@@ -99,6 +109,15 @@ final class ToolCallFlow {
       long decisionSeq = chain.seal(EventType.POLICY_DECISION, dp, null).seq();
       String decisionId = chain.sessionId() + "/" + decisionSeq;
       boolean allowed = d.outcome() == Outcome.ALLOW;
+      if (!allowed && !options.audit() && d.outcome() == Outcome.REQUIRE_APPROVAL) {
+        ApprovalFlow.Trail t =
+            new ApprovalFlow.Trail(tool, frame.id().toJson(), proposalSeq, decisionSeq);
+        CompletableFuture<Outcomes> later =
+            approvals
+                .obtain(frame, params, t)
+                .thenCompose(v -> approved(frame, tool, proposalSeq, decisionSeq, d, v));
+        return done(new Outcomes(Action.consumed(), null, later));
+      }
       ObjectNode verdict = trail(frame, tool, proposalSeq).put("decision_seq", decisionSeq);
       if (allowed) {
         chain.seal(EventType.TOOL_CALL_ALLOWED, verdict, null);
@@ -108,31 +127,162 @@ final class ToolCallFlow {
         chain.seal(EventType.TOOL_CALL_DENIED, verdict, null);
       }
       if (!allowed && !options.audit()) {
-        byte[] denial = Denials.encode(frame.id(), tool, d, decisionId, options.denyAsError());
+        byte[] denial =
+            Denials.encode(
+                frame.id(),
+                tool,
+                d,
+                decisionId,
+                options.denyAsError(),
+                null,
+                ApprovalFlow.multiRoundTrip(params));
         return done(new Outcomes(replies.reply(Direction.SERVER_TO_CLIENT, denial), null));
       }
-      ObjectNode executed = trail(frame, tool, proposalSeq).put("decision_seq", decisionSeq);
-      SessionChain.Sealing exec = chain.seal(EventType.TOOL_CALL_EXECUTED, executed, null);
-      ToolCall call =
-          new ToolCall(
-              frame.id(),
-              tool,
-              proposalSeq,
-              decisionSeq,
-              allowed ? d.constraints().path("max_output_bytes").asLong(0) : 0,
-              allowed ? d.constraints().path("timeout_ms").asLong(0) : 0);
-      return exec.durable()
-          .handle(
-              (ok, err) ->
-                  err == null
-                      ? new Outcomes(Action.forward(), call)
-                      : new Outcomes(
-                          replies.refuse(
-                              Direction.CLIENT_TO_SERVER, frame, ProxySession.storeError(err)),
-                          null));
+      return execute(frame, tool, proposalSeq, decisionSeq, allowed ? d : null, null, false);
     } catch (ChainStoreException e) {
       return done(new Outcomes(replies.refuse(Direction.CLIENT_TO_SERVER, frame, e), null));
     }
+  }
+
+  /**
+   * Seals TOOL_CALL_EXECUTED and forwards the call once it is durable: the received bytes, or
+   * {@code rewritten} (sealed as the proxy's frame) when an approval changed them. {@code
+   * constraints} is null for a call let through in audit mode. A {@code deferred} call (one that
+   * waited for an approval) is sent through the session's output, so its action carries the bytes.
+   */
+  private CompletableFuture<Outcomes> execute(
+      Frame frame,
+      String tool,
+      long proposalSeq,
+      long decisionSeq,
+      Decision constraints,
+      byte[] rewritten,
+      boolean deferred) {
+    ObjectNode executed = trail(frame, tool, proposalSeq).put("decision_seq", decisionSeq);
+    SessionChain.Sealing exec = chain.seal(EventType.TOOL_CALL_EXECUTED, executed, null);
+    ToolCall call =
+        new ToolCall(
+            frame.id(),
+            tool,
+            proposalSeq,
+            decisionSeq,
+            constraints != null ? constraints.constraints().path("max_output_bytes").asLong(0) : 0,
+            constraints != null ? constraints.constraints().path("timeout_ms").asLong(0) : 0);
+    return exec.durable()
+        .handle(
+            (ok, err) -> {
+              if (err != null) {
+                return new Outcomes(
+                    replies.refuse(Direction.CLIENT_TO_SERVER, frame, ProxySession.storeError(err)),
+                    null);
+              }
+              Action a =
+                  rewritten != null
+                      ? replies.reply(Direction.CLIENT_TO_SERVER, rewritten)
+                      : deferred
+                          ? Action.reply(Direction.CLIENT_TO_SERVER, frame.bytes())
+                          : Action.forward();
+              return new Outcomes(a, call);
+            });
+  }
+
+  /** Applies an approval's verdict: forward (perhaps rewritten) or refuse. */
+  private CompletableFuture<Outcomes> approved(
+      Frame frame,
+      String tool,
+      long proposalSeq,
+      long decisionSeq,
+      Decision policy,
+      ApprovalFlow.Verdict v) {
+    String decisionId = chain.sessionId() + "/" + decisionSeq;
+    try {
+      ObjectNode verdict = trail(frame, tool, proposalSeq).put("decision_seq", decisionSeq);
+      verdict.put("approval_channel", v.channel());
+      if (v.token() != null) {
+        verdict.put("approval_token", v.token());
+      }
+      if (v.kind() == ApprovalFlow.Kind.APPROVED) {
+        chain.seal(EventType.TOOL_CALL_ALLOWED, verdict, null);
+        Decision ok = new Decision(Outcome.ALLOW, "APPROVED", policy.constraints());
+        byte[] rewritten = v.rewrite() ? rewrite(frame, v.finalArgs()) : null;
+        return execute(frame, tool, proposalSeq, decisionSeq, ok, rewritten, true);
+      }
+      if (v.kind() == ApprovalFlow.Kind.INPUT_REQUIRED) {
+        verdict.put("reason", "APPROVAL_REQUIRED");
+        verdict.put("audit_only", false);
+        chain.seal(EventType.TOOL_CALL_DENIED, verdict, null);
+        String body =
+            "{\"jsonrpc\":\"2.0\",\"id\":"
+                + frame.id().toJson()
+                + ",\"result\":"
+                + Json.write(v.result())
+                + "}";
+        Action a = replies.reply(Direction.SERVER_TO_CLIENT, body.getBytes(StandardCharsets.UTF_8));
+        return done(new Outcomes(a, null));
+      }
+      Decision refusal =
+          v.kind() == ApprovalFlow.Kind.DENIED
+              ? new Decision(Outcome.DENY, "APPROVAL_DENIED", null)
+              : new Decision(Outcome.REQUIRE_APPROVAL, "APPROVAL_REQUIRED", null);
+      verdict.put("reason", refusal.reason());
+      verdict.put("audit_only", false);
+      chain.seal(EventType.TOOL_CALL_DENIED, verdict, null);
+      ObjectNode extra = Json.object();
+      if (v.kind() == ApprovalFlow.Kind.PENDING && v.token() != null) {
+        extra.put("approval_token", v.token());
+        extra.put("expires_unix_ms", v.expiresUnixMs());
+      }
+      if (v.note() != null) {
+        extra.put("detail", v.note());
+      }
+      byte[] denial =
+          Denials.encode(
+              frame.id(),
+              tool,
+              refusal,
+              decisionId,
+              options.denyAsError(),
+              extra,
+              ApprovalFlow.multiRoundTrip(frameParams(frame)));
+      return done(new Outcomes(replies.reply(Direction.SERVER_TO_CLIENT, denial), null));
+    } catch (ChainStoreException e) {
+      return done(new Outcomes(replies.refuse(Direction.CLIENT_TO_SERVER, frame, e), null));
+    }
+  }
+
+  private static JsonNode frameParams(Frame frame) {
+    try {
+      return frame.tree().path("params");
+    } catch (IOException e) {
+      return Json.object();
+    }
+  }
+
+  /**
+   * The call as forwarded after an approval: the operator's arguments, without the proxy's own MRTR
+   * fields ({@code requestState} and our answer in {@code inputResponses}).
+   */
+  private static byte[] rewrite(Frame frame, JsonNode args) {
+    ObjectNode tree;
+    try {
+      tree = (ObjectNode) frame.tree().deepCopy();
+    } catch (IOException e) {
+      throw new IllegalStateException("a parsed tools/call cannot be re-read", e);
+    }
+    ObjectNode params = (ObjectNode) tree.get("params");
+    params.set("arguments", args);
+    String state = params.path("requestState").asText(null);
+    if (dev.aegis.core.approval.ApprovalSigner.isOurState(state)) {
+      params.remove("requestState");
+    }
+    if (params.path("inputResponses").isObject()) {
+      ObjectNode responses = (ObjectNode) params.get("inputResponses");
+      responses.remove(ApprovalFlow.INPUT_KEY);
+      if (responses.isEmpty()) {
+        params.remove("inputResponses");
+      }
+    }
+    return Json.write(tree).getBytes(StandardCharsets.UTF_8);
   }
 
   /** Seals TOOL_RESULT for the server's answer to a forwarded call (best effort). */
@@ -183,6 +333,14 @@ final class ToolCallFlow {
     return CompletableFuture.completedFuture(value);
   }
 
-  /** The action for the frame, and the call to remember when it is forwarded. */
-  record Outcomes(Action action, ToolCall call) {}
+  /**
+   * The action for the frame, and the call to remember when it is forwarded. When {@code later} is
+   * set the action is {@link Action#consumed()}: the call waits for an approval, and the session
+   * acts on {@code later}'s outcomes through its output when it completes.
+   */
+  record Outcomes(Action action, ToolCall call, CompletableFuture<Outcomes> later) {
+    Outcomes(Action action, ToolCall call) {
+      this(action, call, null);
+    }
+  }
 }

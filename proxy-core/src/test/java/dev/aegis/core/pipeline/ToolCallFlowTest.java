@@ -120,8 +120,15 @@ class ToolCallFlowTest {
         session(
             ScriptedGuard.always(new Decision(Outcome.REQUIRE_APPROVAL, "APPROVAL_REQUIRED", null)),
             new GuardOptions(false, true));
-    JsonNode r2 = json(approval.onFrame(Direction.CLIENT_TO_SERVER, frame(CALL)).join().reply());
+    java.util.concurrent.CompletableFuture<byte[]> later = new CompletableFuture<>();
+    approval.attachOutput((d, b) -> later.complete(b));
+    Action held = approval.onFrame(Direction.CLIENT_TO_SERVER, frame(CALL)).join();
+    assertThat(held.type())
+        .as("a call under approval is taken over; its answer comes through the output")
+        .isEqualTo(Action.Type.CONSUMED);
+    JsonNode r2 = json(later.join());
     assertThat(r2.at("/error/code").asInt()).isEqualTo(-32001);
+    assertThat(r2.at("/error/data/reason").asText()).isEqualTo("APPROVAL_REQUIRED");
   }
 
   @Test

@@ -157,6 +157,9 @@ final class DirectionPump {
                         frame.bytes(), 0, Math.min(200, frame.length()), StandardCharsets.UTF_8);
         LOG.log(System.Logger.Level.WARNING, action.note() + shown);
         break;
+      case CONSUMED:
+        break; // the session acts on it later (a held call) or it was its own answer
+
       default:
         throw new AssertionError(action);
     }

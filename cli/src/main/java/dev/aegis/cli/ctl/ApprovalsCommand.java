@@ -1,0 +1,154 @@
+package dev.aegis.cli.ctl;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.core.approval.ApprovalRecord;
+import dev.aegis.core.approval.ApprovalStatus;
+import dev.aegis.core.chain.ChainStore;
+import dev.aegis.core.json.Json;
+import dev.aegis.store.ChainStores;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code aegisctl approvals}: lists approval requests (pending by default). */
+@Command(
+    name = "approvals",
+    mixinStandardHelpOptions = true,
+    versionProvider = AegisCtl.VersionProvider.class,
+    usageHelpAutoWidth = true,
+    header = "Lists approval requests waiting for an operator.",
+    description = {
+      "Lists the approval requests of tool calls the policy put under approval"
+          + " (require_approval), newest first: token, tenant, session, tool, arguments and expiry."
+          + " By default only requests still pending and unexpired; --all shows decided and"
+          + " expired ones too. Decide one with 'aegisctl approve TOKEN'."
+    },
+    subcommands = {ApprovalsCommand.ListCommand.class},
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  aegisctl approvals list",
+      "  aegisctl approvals list --all --json | jq '.approvals[] | select(.tool_name==\"exec\")'"
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:listed (possibly none)", "2:usage or configuration error"})
+final class ApprovalsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return AegisCtl.EXIT_USAGE;
+  }
+
+  /** {@code aegisctl approvals list}. */
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      versionProvider = AegisCtl.VersionProvider.class,
+      usageHelpAutoWidth = true,
+      header = "Lists approval requests (pending and unexpired unless --all).",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:listed (possibly none)", "2:usage or configuration error"})
+  static final class ListCommand implements Callable<Integer> {
+    @Mixin StoreOptions where;
+
+    @Option(names = "--all", description = "Include decided and expired requests.")
+    boolean all;
+
+    @Option(names = "--limit", paramLabel = "N", description = "At most N requests (default 100).")
+    int limit = 100;
+
+    @Option(names = "--json", description = "Print one JSON document instead of a table.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      long now = System.currentTimeMillis();
+      try (ChainStore store = where.open()) {
+        List<ApprovalRecord> list =
+            ChainStores.approvals(store).list(where.tenantOrAll(), !all, now, limit);
+        if (json) {
+          ObjectNode doc = Json.object();
+          doc.put("store", store.describe());
+          ArrayNode a = doc.putArray("approvals");
+          list.forEach(r -> a.add(toJson(r, now)));
+          out.println(Json.write(doc));
+        } else if (list.isEmpty()) {
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "no " + (all ? "" : "pending ") + "approval requests in " + store.describe());
+        } else {
+          for (ApprovalRecord r : list) {
+            out.println(
+                r.token()
+                    + "  "
+                    + state(r, now)
+                    + "  "
+                    + r.tenantId()
+                    + "/"
+                    + r.sessionId()
+                    + "  "
+                    + r.toolName()
+                    + " "
+                    + Json.write(r.args())
+                    + "  expires "
+                    + SessionsCommand.iso(r.expiresUnixMs()));
+          }
+        }
+      }
+      out.flush();
+      return AegisCtl.EXIT_OK;
+    }
+  }
+
+  /** pending, expired, approved, approved+used, denied. */
+  static String state(ApprovalRecord r, long now) {
+    if (r.status() == ApprovalStatus.PENDING) {
+      return r.expiredAt(now) ? "expired" : "pending";
+    }
+    if (r.status() == ApprovalStatus.APPROVED && r.usedUnixMs() != 0) {
+      return "used";
+    }
+    return r.status().wireName();
+  }
+
+  /** The record as JSON with snake_case keys. */
+  static ObjectNode toJson(ApprovalRecord r, long now) {
+    ObjectNode o = Json.object();
+    o.put("token", r.token());
+    o.put("state", state(r, now));
+    o.put("tenant_id", r.tenantId());
+    o.put("session_id", r.sessionId());
+    o.put("call_id", r.callId());
+    o.put("tool_name", r.toolName());
+    o.set("args", r.args());
+    o.put("args_sha256", r.argsSha256());
+    o.put("proposal_seq", r.proposalSeq());
+    o.put("created_unix_ms", r.createdUnixMs());
+    o.put("expires_unix_ms", r.expiresUnixMs());
+    if (r.decidedBy() != null) {
+      o.put("decided_by", r.decidedBy());
+      o.put("decided_unix_ms", r.decidedUnixMs());
+    }
+    if (r.editedArgs() != null) {
+      o.set("edited_args", r.editedArgs());
+    }
+    if (r.message() != null) {
+      o.put("message", r.message());
+    }
+    if (r.usedUnixMs() != 0) {
+      o.put("used_unix_ms", r.usedUnixMs());
+    }
+    return o;
+  }
+}
