@@ -47,6 +47,14 @@ public final class NodePeers {
     return List.copyOf(command);
   }
 
+  /**
+   * Returns the command line that starts {@code mcp-server-commands} on stdio: one tool, {@code
+   * run_command}, which runs its {@code command} string through {@code /bin/sh -c}.
+   */
+  public static List<String> commandsServer() {
+    return List.of(bin("mcp-server-commands").toString());
+  }
+
   /** Returns the path of {@code @modelcontextprotocol/inspector-cli}'s launcher. */
   public static Path inspectorCli() {
     return bin("mcp-inspector-cli");

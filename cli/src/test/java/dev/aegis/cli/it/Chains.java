@@ -36,6 +36,23 @@ final class Chains {
     return out;
   }
 
+  /**
+   * Reads the chain of a session whose proxy is shutting down (an SDK client closes it with
+   * SIGTERM): waits, bounded, until its last record is TERMINATION, then returns every record.
+   */
+  static List<Event> readFinished(String storeUrl, String tenant, String session)
+      throws InterruptedException {
+    List<Event> events = List.of();
+    for (int i = 0; i < 100; i++) {
+      events = read(storeUrl, tenant, session);
+      if (!events.isEmpty() && events.get(events.size() - 1).type().equals("TERMINATION")) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    return events;
+  }
+
   static VerifyResult verify(String storeUrl, String tenant, String session) {
     ChainVerifier v = new ChainVerifier(tenant, session);
     try (ChainStore store = ChainStores.open(storeUrl, Durability.NORMAL)) {

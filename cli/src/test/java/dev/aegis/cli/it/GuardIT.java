@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The guard end to end through bin/aegis-proxy and the built-in Wasm policy: deny by default,
- * budgets on the exact call that crosses them, loops with their cycle trace, audit mode, the seed's
- * error style, bad manifests, and state rebuilt from the chain after a restart.
+ * budgets on the exact call that crosses them, loops of each kind (identical call, repeating
+ * sequence, no progress) with their cycle trace, audit mode, the seed's error style, bad manifests,
+ * and state rebuilt from the chain after a restart.
  */
 class GuardIT {
   @TempDir Path dir;
@@ -130,16 +131,53 @@ class GuardIT {
       p.closeStdin();
       p.waitFor(30);
     }
-    List<Chains.Event> decisions =
-        Chains.read(store(), "default", "loop").stream()
-            .filter(e -> e.type().equals("POLICY_DECISION") && "3".equals(e.field("call_id")))
-            .toList(); // decisions may complete out of order: find call 3's
-    JsonNode last = decisions.get(0).payload();
+    // decisions may complete out of order: find call 3's
+    JsonNode last = decision(Chains.read(store(), "default", "loop"), "3");
     assertThat(last.get("reason").asText()).isEqualTo("LOOP_DETECTED");
     assertThat(last.get("loop").asText()).isEqualTo("LOOP_IDENTICAL_CALL");
     assertThat(last.get("cycle_trace")).hasSize(3);
     assertThat(last.get("engine").asText()).isEqualTo("wasm");
     assertThat(last.get("manifest_sha256").asText()).hasSize(64);
+  }
+
+  @Test
+  void aRepeatingSequenceAndACallWithoutProgressAreLoopsWithTheirTracesSealed() throws Exception {
+    Path m = manifest("{\"tools\":[\"plan\",\"search\",\"read\",\"poll\"]}");
+    try (ProxyProcess p = proxy("loops", List.of("--manifest", m.toString()), dir.resolve("r"))) {
+      // One call at a time, so each result is sealed before the next proposal is decided.
+      String[] tools = {"plan", "search", "read", "plan", "search"};
+      for (int i = 0; i < tools.length; i++) {
+        JsonNode r = exchange(p, call(i + 1, tools[i], "{\"n\":" + i + "}")).get(0);
+        assertThat(r.at("/result/echo").asText()).isEqualTo("tools/call");
+      }
+      assertThat(reason(exchange(p, call(6, "read", "{\"n\":5}")).get(0)))
+          .as("plan, search, read twice over")
+          .isEqualTo("LOOP_DETECTED");
+      // The scripted server answers every call alike: two equal results of poll, then a third
+      // poll (with new arguments) makes no progress.
+      exchange(p, call(7, "poll", "{\"n\":7}"));
+      exchange(p, call(8, "poll", "{\"n\":8}"));
+      assertThat(reason(exchange(p, call(9, "poll", "{\"n\":9}")).get(0)))
+          .isEqualTo("LOOP_DETECTED");
+      p.closeStdin();
+      p.waitFor(30);
+    }
+    List<Chains.Event> events = Chains.read(store(), "default", "loops");
+    JsonNode sequence = decision(events, "6");
+    assertThat(sequence.get("loop").asText()).isEqualTo("LOOP_REPEATING_SEQUENCE");
+    assertThat(sequence.get("cycle_trace")).hasSize(6);
+    JsonNode stuck = decision(events, "9");
+    assertThat(stuck.get("loop").asText()).isEqualTo("LOOP_NO_PROGRESS");
+    assertThat(stuck.get("cycle_trace")).hasSize(3);
+    assertThat(Chains.verify(store(), "default", "loops").valid()).isTrue();
+  }
+
+  private static JsonNode decision(List<Chains.Event> events, String callId) {
+    return events.stream()
+        .filter(e -> e.type().equals("POLICY_DECISION") && callId.equals(e.field("call_id")))
+        .findFirst()
+        .orElseThrow()
+        .payload();
   }
 
   @Test
