@@ -349,7 +349,10 @@ abstract class ChainStoreContractTest {
     assertThatThrownBy(this::open)
         .isInstanceOfSatisfying(
             ChainStoreException.class, e -> assertThat(e.reason()).isEqualTo(Reason.STORE_CONFIG))
-        .hasMessageContaining("schema version 99 is newer than this Aegis build supports (1)");
+        .hasMessageContaining(
+            "schema version 99 is newer than this Aegis build supports ("
+                + Migrations.latest()
+                + ")");
   }
 
   @Test

@@ -60,7 +60,8 @@ public final class AegisProxy implements Callable<Integer> {
           "mode",
           "deny-as",
           "trust",
-          "trust-annotations");
+          "trust-annotations",
+          "upstream-id");
 
   @Option(
       names = "--store",
@@ -184,6 +185,14 @@ public final class AegisProxy implements Callable<Integer> {
   Boolean trustAnnotations;
 
   @Option(
+      names = "--upstream-id",
+      paramLabel = "NAME",
+      description =
+          "Names the MCP server whose tool pins outlive sessions (default: stdio:CMD:DIGEST, a"
+              + " digest of the server's command line).")
+  String upstreamId;
+
+  @Option(
       names = "--trusted-key",
       paramLabel = "PEM",
       description = "Ed25519 public key (PEM) trusted to sign manifests; repeatable.")
@@ -282,6 +291,7 @@ public final class AegisProxy implements Callable<Integer> {
                 "false")),
         choice("trust", file.pick(trust, "trust", "dev"), "dev", "prod"),
         trustedKeys,
+        file.pick(upstreamId, "upstream-id", null),
         command);
   }
 

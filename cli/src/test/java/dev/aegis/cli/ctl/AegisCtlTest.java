@@ -39,7 +39,8 @@ class AegisCtlTest {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "aegisctl: missing command (one of: verify, export, sessions, policy, manifest, completion)"
+            "aegisctl: missing command (one of: verify, export, sessions, pins, policy, manifest,"
+                + " completion)"
                 + NL
                 + "Try 'aegisctl --help' for more information."
                 + NL);
