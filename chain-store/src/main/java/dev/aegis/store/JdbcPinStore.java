@@ -56,14 +56,7 @@ final class JdbcPinStore implements PinStore {
         c -> {
           try (PreparedStatement ps = c.prepareStatement(PinSql.PIN_IF_ABSENT)) {
             for (Map.Entry<String, StoredDefinition> e : definitions.entrySet()) {
-              StoredDefinition d = e.getValue();
-              ps.setString(1, tenantId);
-              ps.setString(2, upstream);
-              ps.setString(3, e.getKey());
-              ps.setString(4, d.sha256());
-              ps.setString(5, d.definition());
-              ps.setLong(6, d.unixMs());
-              ps.setString(7, d.sessionId());
+              bind(ps, tenantId, upstream, e.getKey(), e.getValue());
               ps.setString(8, FIRST_SEEN);
               ps.addBatch();
             }
@@ -93,13 +86,7 @@ final class JdbcPinStore implements PinStore {
         "record a changed tool",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(PinSql.RECORD_CHANGE)) {
-            ps.setString(1, tenantId);
-            ps.setString(2, upstream);
-            ps.setString(3, toolName);
-            ps.setString(4, seen.sha256());
-            ps.setString(5, seen.definition());
-            ps.setLong(6, seen.unixMs());
-            ps.setString(7, seen.sessionId());
+            bind(ps, tenantId, upstream, toolName, seen);
             ps.setString(8, renamedFrom);
             return ps.executeUpdate();
           }
@@ -168,6 +155,19 @@ final class JdbcPinStore implements PinStore {
     }
   }
 
+  /** Binds the key and a definition to parameters 1-7 of an insert of {@link PinSql}. */
+  private static void bind(
+      PreparedStatement ps, String tenantId, String upstream, String tool, StoredDefinition d)
+      throws SQLException {
+    ps.setString(1, tenantId);
+    ps.setString(2, upstream);
+    ps.setString(3, tool);
+    ps.setString(4, d.sha256());
+    ps.setString(5, d.definition());
+    ps.setLong(6, d.unixMs());
+    ps.setString(7, d.sessionId());
+  }
+
   private static void requireKey(String tenantId, String upstream) {
     requireNonNull(tenantId, "tenantId");
     requireNonNull(upstream, "upstream");
@@ -185,19 +185,7 @@ final class JdbcPinStore implements PinStore {
 
   private <T> T write(String action, ReadPool.Work<T> work) {
     try (Connection c = db.connectWriter()) {
-      db.begin(c);
-      try {
-        T result = work.apply(c);
-        db.commit(c);
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          db.rollback(c);
-        } catch (SQLException r) {
-          e.addSuppressed(r);
-        }
-        throw e;
-      }
+      return db.inTransaction(c, work);
     } catch (SQLException e) {
       throw db.failure(action, e);
     }

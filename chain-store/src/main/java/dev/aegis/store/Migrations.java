@@ -39,24 +39,18 @@ final class Migrations {
     if (current == latest()) {
       return; // nothing to do, and nothing that needs more than SELECT
     }
-    db.begin(c);
-    try {
-      db.lockSchema(c);
-      try (Statement s = c.createStatement()) {
-        s.execute(CREATE_VERSION_TABLE);
-      }
-      for (int v = current(c, db) + 1; v <= latest(); v++) {
-        run(c, db.dialect(), v);
-      }
-      db.commit(c);
-    } catch (SQLException | RuntimeException e) {
-      try {
-        db.rollback(c);
-      } catch (SQLException r) {
-        e.addSuppressed(r);
-      }
-      throw e;
-    }
+    db.inTransaction(
+        c,
+        tx -> {
+          db.lockSchema(tx);
+          try (Statement s = tx.createStatement()) {
+            s.execute(CREATE_VERSION_TABLE);
+          }
+          for (int v = current(tx, db) + 1; v <= latest(); v++) {
+            run(tx, db.dialect(), v);
+          }
+          return null;
+        });
   }
 
   private static int current(Connection c, Database db) throws SQLException {

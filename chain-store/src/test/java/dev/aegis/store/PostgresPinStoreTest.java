@@ -38,9 +38,7 @@ final class PostgresPinStoreTest extends PinStoreContractTest {
 
   @Override
   Connection connect() throws SQLException {
-    Connection c = pg.connect();
-    c.setSchema(schema);
-    return c;
+    return PostgresChainStoreTest.connect(pg, schema);
   }
 
   @Override

@@ -33,7 +33,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Tool pins across sessions: real {@link ProxySession}s sealing into, and pinning in, one real
@@ -269,9 +268,7 @@ class SessionPinsTest {
   void aBrokenPinStoreLeavesTheSessionPinningOnItsOwn() throws Exception {
     session("s1").list(SEARCH);
     Session s2 = session("s2");
-    SQLiteConfig config = new SQLiteConfig();
-    config.setBusyTimeout(5_000);
-    try (Connection c = config.createConnection("jdbc:sqlite:" + dir.resolve("chain.db"));
+    try (Connection c = SqliteChainStoreTest.connect(dir.resolve("chain.db"));
         Statement st = c.createStatement()) {
       st.execute("DROP TABLE tool_pins");
     }

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.SQLiteConfig;
 
 /** The pin store contract on a SQLite file, plus waiting for another process's write lock. */
 final class SqlitePinStoreTest extends PinStoreContractTest {
@@ -31,9 +30,7 @@ final class SqlitePinStoreTest extends PinStoreContractTest {
 
   @Override
   Connection connect() throws SQLException {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setBusyTimeout(5_000);
-    return config.createConnection("jdbc:sqlite:" + file());
+    return SqliteChainStoreTest.connect(file());
   }
 
   @Test
