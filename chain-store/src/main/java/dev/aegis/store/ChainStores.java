@@ -4,6 +4,7 @@ import dev.aegis.core.approval.ApprovalStore;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.chain.Durability;
+import dev.aegis.core.pins.PinStore;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -11,8 +12,8 @@ import java.util.Objects;
 /**
  * Opens chain stores from URLs: {@code sqlite:PATH}, {@code jdbc:sqlite:PATH}, {@code
  * postgresql://USER[:PASSWORD]@HOST:PORT/DB[?params]}, {@code postgres://…} and {@code
- * jdbc:postgresql://…} (password also from {@code PGPASSWORD}). The one public entry point of this
- * module; stateless and thread-safe.
+ * jdbc:postgresql://…} (password also from {@code PGPASSWORD}), and gives the tool pins kept beside
+ * a chain. The one public entry point of this module; stateless and thread-safe.
  */
 public final class ChainStores {
 
@@ -58,6 +59,18 @@ public final class ChainStores {
       return j.approvals();
     }
     throw new IllegalArgumentException("no approvals table beside " + store.describe());
+  }
+
+  /**
+   * The tool pins kept beside the chain in a store this class opened ({@code tool_pins}): usable
+   * while the store is open, over short-lived connections of its own. Throws {@link
+   * IllegalArgumentException} for a store opened elsewhere.
+   */
+  public static PinStore pins(ChainStore store) {
+    if (store instanceof JdbcChainStore jdbc) {
+      return new JdbcPinStore(jdbc);
+    }
+    throw new IllegalArgumentException("store: " + store + " (expected: a store opened here)");
   }
 
   /** The store URL to use when none is given: {@code AEGIS_STORE}, else the default SQLite file. */

@@ -32,6 +32,26 @@ interface Database {
   /** Rolls back the current transaction; a no-op when none is open. */
   void rollback(Connection c) throws SQLException;
 
+  /**
+   * Runs the work in one write transaction ({@link #begin} … {@link #commit}), rolled back if it
+   * throws; the failure is rethrown with any rollback failure suppressed in it.
+   */
+  default <T> T inTransaction(Connection c, ReadPool.Work<T> work) throws SQLException {
+    begin(c);
+    try {
+      T result = work.apply(c);
+      commit(c);
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        rollback(c);
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
+      throw e;
+    }
+  }
+
   /** Ends whatever a read left open, so the connection can be reused. */
   void endRead(Connection c) throws SQLException;
 

@@ -20,7 +20,8 @@ import java.util.List;
  */
 final class Migrations {
   /** Script {@code i} creates schema version {@code i + 1}; both dialects have every version. */
-  static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__approvals.sql");
+  static final List<String> SCRIPTS =
+      List.of("V1__init.sql", "V2__approvals.sql", "V3__tool_pins.sql");
 
   private static final String CREATE_VERSION_TABLE =
       "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
@@ -39,24 +40,18 @@ final class Migrations {
     if (current == latest()) {
       return; // nothing to do, and nothing that needs more than SELECT
     }
-    db.begin(c);
-    try {
-      db.lockSchema(c);
-      try (Statement s = c.createStatement()) {
-        s.execute(CREATE_VERSION_TABLE);
-      }
-      for (int v = current(c, db) + 1; v <= latest(); v++) {
-        run(c, db.dialect(), v);
-      }
-      db.commit(c);
-    } catch (SQLException | RuntimeException e) {
-      try {
-        db.rollback(c);
-      } catch (SQLException r) {
-        e.addSuppressed(r);
-      }
-      throw e;
-    }
+    db.inTransaction(
+        c,
+        tx -> {
+          db.lockSchema(tx);
+          try (Statement s = tx.createStatement()) {
+            s.execute(CREATE_VERSION_TABLE);
+          }
+          for (int v = current(tx, db) + 1; v <= latest(); v++) {
+            run(tx, db.dialect(), v);
+          }
+          return null;
+        });
   }
 
   private static int current(Connection c, Database db) throws SQLException {

@@ -44,6 +44,11 @@ final class PostgresChainStoreTest extends ChainStoreContractTest {
 
   @Override
   Connection connect() throws SQLException {
+    return connect(pg, schema);
+  }
+
+  /** A raw autocommit connection with owner rights whose unqualified tables are in a schema. */
+  static Connection connect(PostgresServer pg, String schema) throws SQLException {
     Connection c = pg.connect();
     c.setSchema(schema);
     return c;

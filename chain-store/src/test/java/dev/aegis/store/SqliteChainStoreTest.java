@@ -35,9 +35,14 @@ final class SqliteChainStoreTest extends ChainStoreContractTest {
 
   @Override
   Connection connect() throws SQLException {
+    return connect(file());
+  }
+
+  /** A raw autocommit connection to a store file that waits for other writers. */
+  static Connection connect(Path file) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(5_000);
-    return config.createConnection("jdbc:sqlite:" + file());
+    return config.createConnection("jdbc:sqlite:" + file);
   }
 
   @Override

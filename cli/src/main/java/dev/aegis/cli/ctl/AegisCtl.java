@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       VerifyCommand.class,
       ExportCommand.class,
       SessionsCommand.class,
+      PinsCommand.class,
       PolicyCommand.class,
       ManifestCommand.class,
       ApprovalsCommand.class,
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  aegisctl sessions",
+      "  aegisctl pins list",
       "  aegisctl verify --store sqlite:/var/lib/aegis/chain.db",
       "  aegisctl export --session 7f3c --out s.ndjson && aegisctl verify --file s.ndjson",
       "  source <(aegisctl completion)",
@@ -40,7 +42,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success; every chain verified is valid",
-      "1:a chain is invalid (tampered, truncated in the middle, or malformed)",
+      "1:a chain is invalid (tampered, truncated in the middle, or malformed);"
+          + " pins: no such pin, or nothing to approve or reset",
       "2:usage or configuration error: bad flags, bad or unreachable store, no such session"
     })
 public final class AegisCtl implements Callable<Integer> {
@@ -70,7 +73,8 @@ public final class AegisCtl implements Callable<Integer> {
   /**
    * Runs aegisctl and exits with its exit code. Errors that escape picocli's handlers (a broken
    * installation's {@link LinkageError}, running out of memory) exit 2 too, never 1: exit code 1
-   * must only ever mean that a chain was read and found invalid.
+   * must only ever mean that a chain was read and found invalid (or, for {@code pins}, that there
+   * was nothing to act on).
    */
   public static void main(String[] args) {
     int code;

@@ -86,24 +86,7 @@ final class SessionsCommand implements Callable<Integer> {
             s.status()
           });
     }
-    int[] width = new int[HEADER.length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        width[i] = Math.max(width[i], row[i].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < row.length; i++) {
-        boolean last = i == row.length - 1;
-        line.append(last ? row[i] : pad(row[i], width[i] + 2));
-      }
-      out.println(line);
-    }
-  }
-
-  private static String pad(String s, int width) {
-    return s + " ".repeat(width - s.length());
+    TextTable.print(out, rows);
   }
 
   private static ObjectNode document(String store, List<SessionSummary> sessions) {

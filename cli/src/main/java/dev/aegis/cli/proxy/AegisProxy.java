@@ -63,7 +63,8 @@ public final class AegisProxy implements Callable<Integer> {
           "trust-annotations",
           "approval-hold",
           "approval-ttl",
-          "approval-key");
+          "approval-key",
+          "upstream-id");
 
   @Option(
       names = "--store",
@@ -211,6 +212,14 @@ public final class AegisProxy implements Callable<Integer> {
   Boolean trustAnnotations;
 
   @Option(
+      names = "--upstream-id",
+      paramLabel = "NAME",
+      description =
+          "Names the MCP server whose tool pins outlive sessions (default: stdio:CMD:DIGEST, a"
+              + " digest of the server's command line).")
+  String upstreamId;
+
+  @Option(
       names = "--trusted-key",
       paramLabel = "PEM",
       description = "Ed25519 public key (PEM) trusted to sign manifests; repeatable.")
@@ -313,6 +322,7 @@ public final class AegisProxy implements Callable<Integer> {
         Sizes.duration("approval-ttl", file.pick(approvalTtl, "approval-ttl", "10m")),
         pathOrNull(
             file.pick(approvalKey == null ? null : approvalKey.toString(), "approval-key", null)),
+        file.pick(upstreamId, "upstream-id", null),
         command);
   }
 

@@ -10,6 +10,7 @@ import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.json.Json;
+import dev.aegis.core.pins.UpstreamPins;
 import dev.aegis.core.pipeline.GuardOptions;
 import dev.aegis.core.pipeline.ProxySession;
 import dev.aegis.core.pipeline.SessionChain;
@@ -101,8 +102,10 @@ final class ProxyLauncher {
       chain = SessionChain.open(store, InstantSource.system(), s.tenant(), s.user(), s.session());
       long resumedAt = chain.nextSeq();
       PolicyGuard guard = guards.guard(s.trustAnnotations());
+      UpstreamPins pins = new UpstreamPins(s.upstreamId(), ChainStores.pins(store));
       session =
-          new ProxySession(chain, guard, new GuardOptions(s.audit(), s.denyAsError()), approvals);
+          new ProxySession(
+              chain, guard, new GuardOptions(s.audit(), s.denyAsError()), approvals, pins);
       if (resumedAt > 0) { // a restart continues the session: rebuild its state from the chain
         ProxySession resumed = session;
         store.read(s.tenant(), s.session(), r -> resumed.replay(EnvelopeHasher.parse(r.sealed())));
@@ -116,6 +119,8 @@ final class ProxyLauncher {
               + (resumedAt > 0 ? " (continuing at seq " + resumedAt + ")" : "")
               + " tenant "
               + s.tenant()
+              + " upstream "
+              + s.upstreamId()
               + " store "
               + store.describe());
     } catch (ChainStoreException | java.util.concurrent.CompletionException e) {

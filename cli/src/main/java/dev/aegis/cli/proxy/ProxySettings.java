@@ -1,13 +1,15 @@
 package dev.aegis.cli.proxy;
 
 import dev.aegis.core.chain.Durability;
+import dev.aegis.core.pins.UpstreamIds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Everything aegis-proxy runs with, after flags and {@code aegis.yaml} are merged; validated on
- * construction so a bad value fails before anything starts.
+ * construction so a bad value fails before anything starts. Without an upstream id the server's
+ * argv names it ({@link UpstreamIds#stdio}).
  */
 record ProxySettings(
     String storeUrl,
@@ -33,6 +35,7 @@ record ProxySettings(
     Duration approvalHold,
     Duration approvalTtl,
     Path approvalKey,
+    String upstreamId,
     List<String> command) {
 
   static final String DEFAULT_TENANT = "default";
@@ -64,6 +67,7 @@ record ProxySettings(
       throw new IllegalArgumentException(
           "missing MCP server command (expected: aegis-proxy [options] -- CMD [ARGS...])");
     }
+    upstreamId = upstreamId == null ? UpstreamIds.stdio(command) : UpstreamIds.check(upstreamId);
   }
 
   private static void requireId(String name, String value) {

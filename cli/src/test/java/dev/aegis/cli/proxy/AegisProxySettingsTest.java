@@ -36,6 +36,23 @@ class AegisProxySettingsTest {
   }
 
   @Test
+  void theUpstreamIsNamedByTheServersArgvUnlessGiven() throws Exception {
+    ProxySettings a = parse("--store", "sqlite:x.db", "--", "/usr/bin/npx", "-y", "server-x");
+    assertThat(a.upstreamId()).matches("stdio:npx:[0-9a-f]{16}");
+    assertThat(parse("--store", "sqlite:y.db", "--", "/usr/bin/npx", "-y", "server-x").upstreamId())
+        .as("the same command line, whatever the other flags")
+        .isEqualTo(a.upstreamId());
+    assertThat(parse("--", "/usr/bin/npx", "-y", "server-y").upstreamId())
+        .isNotEqualTo(a.upstreamId());
+    assertThat(parse("--upstream-id", "notes", "--", "npx").upstreamId()).isEqualTo("notes");
+    Path yaml = dir.resolve("aegis.yaml");
+    Files.writeString(yaml, "upstream-id: from-file\n");
+    assertThat(parse("--config", yaml.toString(), "--", "npx").upstreamId()).isEqualTo("from-file");
+    assertThatThrownBy(() -> parse("--upstream-id", " x", "--", "npx"))
+        .hasMessageStartingWith("upstream-id: ' x' (expected: 1-200 characters");
+  }
+
+  @Test
   void optionsEndAtTheFirstPositionalSoServerFlagsPassThrough() {
     ProxySettings s = parse("--store", "sqlite:x.db", "npx", "-y", "--tenant", "x");
     assertThat(s.command()).containsExactly("npx", "-y", "--tenant", "x");

@@ -22,9 +22,10 @@ import java.util.TreeSet;
  * (TOOL_CALL_EXECUTED: allowed, or let through in audit mode). Taint (session mode): any tool
  * result or memory read taints the session; TERMINATION clears taint and sanitised keys. Pinning:
  * TOOL_CATALOG_PINNED records each tool's first-seen annotations (later pins of the same name are
- * ignored, so a server cannot relax them); TOOL_CATALOG_CHANGED marks tools (both names of a
- * rename) changed for the rest of the session. Not thread-safe: the owner feeds it under the
- * chain's seal order.
+ * ignored, so a server cannot relax them; pins loaded from the pin store come the same way);
+ * TOOL_CATALOG_CHANGED marks tools (both names of a rename) changed until TOOL_CATALOG_REPINNED —
+ * an operator approved the new definition — replaces their pins (annotations included) and clears
+ * the mark. Not thread-safe: the owner feeds it under the chain's seal order.
  */
 public final class SessionState {
   private final LoopDetector loops;
@@ -109,6 +110,17 @@ public final class SessionState {
           changedTools.add(r.path("from").asText());
           changedTools.add(r.path("to").asText());
         }
+        break;
+      case "TOOL_CATALOG_REPINNED":
+        p.path("tools")
+            .fields()
+            .forEachRemaining(
+                t -> {
+                  changedTools.remove(t.getKey());
+                  pinnedAnnotations.put(t.getKey(), annotations(t.getValue()));
+                  pinnedDigests.put(t.getKey(), t.getValue().path("sha256").asText(""));
+                });
+        catalogDigest = EnvelopeHasher.hashOf(pinnedDigests);
         break;
       case "TERMINATION":
         tainted = false;

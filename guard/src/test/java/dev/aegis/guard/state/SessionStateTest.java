@@ -172,6 +172,35 @@ class SessionStateTest {
   }
 
   @Test
+  void aRepinClearsTheChangeMarkAndReplacesThePinnedAnnotations() {
+    pin("drop", Json.object().put("destructiveHint", true));
+    pin("keep", Json.object());
+    ObjectNode changed = Json.object();
+    changed.putArray("changed").add("drop").add("keep");
+    feed("TOOL_CATALOG_CHANGED", changed, 0);
+    PolicySnapshot before = state.snapshotFor(propose("drop", "1", 0));
+    assertThat(before.definitionChanged()).isTrue();
+    ObjectNode tools = Json.object();
+    tools
+        .putObject("drop")
+        .put("sha256", "d-drop-2")
+        .set("annotations", Json.object().put("destructiveHint", false));
+    feed("TOOL_CATALOG_REPINNED", Json.object().set("tools", tools), 0);
+    PolicySnapshot after = state.snapshotFor(propose("drop", "2", 0));
+    assertThat(after.definitionChanged()).as("approved by an operator").isFalse();
+    assertThat(after.pinnedAnnotations().get("destructiveHint").asBoolean())
+        .as("the approved definition's annotations")
+        .isFalse();
+    assertThat(after.catalogSha256()).isNotEqualTo(before.catalogSha256());
+    assertThat(state.snapshotFor(propose("keep", "3", 0)).definitionChanged())
+        .as("a tool not re-pinned stays changed")
+        .isTrue();
+    SessionState again = new SessionState(LoopSettings.DEFAULTS);
+    fed.forEach(again::apply);
+    assertThat(again.hash()).isEqualTo(state.hash());
+  }
+
+  @Test
   void withoutPinsTheStateJsonIsUnchanged() {
     propose("a", "1", 0);
     assertThat(state.toJson().has("pinned_annotations")).isFalse();

@@ -31,5 +31,7 @@ public enum EventType {
   /** A tool catalog (tools/list result) was pinned for the session. */
   TOOL_CATALOG_PINNED,
   /** A tool's definition changed against the pinned catalog. */
-  TOOL_CATALOG_CHANGED
+  TOOL_CATALOG_CHANGED,
+  /** An operator approved changed tool definitions: they are the session's pins from now on. */
+  TOOL_CATALOG_REPINNED
 }

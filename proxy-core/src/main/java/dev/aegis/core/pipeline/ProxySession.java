@@ -15,6 +15,7 @@ import dev.aegis.core.guard.Decision;
 import dev.aegis.core.guard.Outcome;
 import dev.aegis.core.guard.ToolCallGuard;
 import dev.aegis.core.json.Json;
+import dev.aegis.core.pins.UpstreamPins;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,6 +50,7 @@ public final class ProxySession {
   private final ToolCallGuard guard;
   private final GuardOptions options;
   private final ToolCatalog catalog = new ToolCatalog();
+  private final CatalogPins pins;
   private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong sealedClientToServer = new AtomicLong();
   private final AtomicLong sealedServerToClient = new AtomicLong();
@@ -87,21 +89,28 @@ public final class ProxySession {
 
   /**
    * A session sealing into {@code chain}, whose client {@code tools/call} requests pass {@code
-   * guard}. The guard observes every event the chain seals from now on.
+   * guard}, pinning its tool catalog per session. The guard observes every event the chain seals
+   * from now on.
    */
   public ProxySession(SessionChain chain, ToolCallGuard guard, GuardOptions options) {
-    this(chain, guard, options, ApprovalSettings.withoutStore());
+    this(chain, guard, options, ApprovalSettings.withoutStore(), null);
   }
 
   /**
    * As above, obtaining approvals for calls the policy marks {@code require_approval} as {@code
-   * approvals} say (see {@link ApprovalFlow} for the channels).
+   * approvals} say (see {@link ApprovalFlow} for the channels), with tool pins that outlive the
+   * session kept per upstream in {@code pins} (null: per session only).
    */
   public ProxySession(
-      SessionChain chain, ToolCallGuard guard, GuardOptions options, ApprovalSettings approvals) {
+      SessionChain chain,
+      ToolCallGuard guard,
+      GuardOptions options,
+      ApprovalSettings approvals,
+      UpstreamPins pins) {
     this.chain = requireNonNull(chain, "chain");
     this.guard = requireNonNull(guard, "guard");
     this.options = requireNonNull(options, "options");
+    this.pins = new CatalogPins(chain, catalog, pins);
     this.approvals =
         new ApprovalFlow(
             chain,
@@ -160,9 +169,17 @@ public final class ProxySession {
     approvals.observe(sealed);
   }
 
-  /** Seals SESSION_STARTED and waits until it is durable; throws if the store cannot. */
+  /**
+   * Seals SESSION_STARTED (with the {@code upstream_id}, if the session has one) and waits until it
+   * is durable, then the upstream's stored tool pins; throws if the chain store cannot. A pin store
+   * failure is logged and leaves the session pinning on its own.
+   */
   public void start(ObjectNode info) {
+    if (pins.upstreamId() != null) {
+      info.put("upstream_id", pins.upstreamId());
+    }
     chain.seal(EventType.SESSION_STARTED, info, null).durable().join();
+    pins.loadStored();
   }
 
   /**
@@ -257,8 +274,9 @@ public final class ProxySession {
   }
 
   /**
-   * A server's tools/list answer, parsed once: seals the catalog events (pins, changes) it calls
-   * for, then filters it to the tools the guard lists (unless auditing).
+   * A server's tools/list answer, parsed once: seals the catalog events (pins, changes, re-pins) it
+   * calls for, then filters it to the tools the guard lists (unless auditing). With a pin store
+   * this blocks on it (only when the answer brings new or changed tools, or lists a changed one).
    */
   private Action toolList(Frame frame, long frameSeq) {
     JsonNode result;
@@ -268,9 +286,7 @@ public final class ProxySession {
       return Action.forward();
     }
     try {
-      for (ToolCatalog.Event e : catalog.check(result, frameSeq)) {
-        chain.seal(e.type(), e.payload(), null);
-      }
+      pins.onToolList(result, frameSeq);
     } catch (ChainStoreException e) {
       // the chain is broken: new tool calls are refused anyway
     }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -23,7 +24,9 @@ import java.util.TreeSet;
  * definition but for the name appeared).
  *
  * <p>Its memory is a function of the sealed catalog events only ({@link #observe}), so a restarted
- * proxy that replays the chain pins nothing twice. Pages of a paginated list are merged by name: a
+ * proxy that replays the chain pins nothing twice. Pins loaded from the pin store are sealed as
+ * TOOL_CATALOG_PINNED too; TOOL_CATALOG_REPINNED (an operator approved a changed definition)
+ * replaces a pin and clears its change mark. Pages of a paginated list are merged by name: a
  * listing is complete at the first page without {@code nextCursor}. Thread-safe (synchronized).
  */
 final class ToolCatalog {
@@ -32,6 +35,8 @@ final class ToolCatalog {
 
   private final Map<String, Pin> pinned = new HashMap<>();
   private final Map<String, String> reportedChange = new HashMap<>();
+  private final TreeSet<String> changed = new TreeSet<>();
+  private final TreeSet<String> renameTargets = new TreeSet<>();
   private final TreeSet<String> listing = new TreeSet<>();
   private final TreeMap<String, String> newInListing = new TreeMap<>();
 
@@ -55,16 +60,10 @@ final class ToolCatalog {
    * sealing them and feeding them to {@link #observe} updates the catalog.
    */
   synchronized List<Event> check(JsonNode result, long frameSeq) {
-    JsonNode tools = result.path("tools");
-    if (!tools.isArray()) {
+    if (!result.path("tools").isArray()) {
       return List.of();
     }
-    Map<String, JsonNode> page = new LinkedHashMap<>();
-    for (JsonNode t : tools) {
-      if (t.isObject() && t.path("name").isTextual()) {
-        page.put(t.get("name").asText(), t);
-      }
-    }
+    Map<String, JsonNode> page = tools(result);
     ObjectNode fresh = Json.object();
     TreeMap<String, String> changed = new TreeMap<>();
     for (Map.Entry<String, JsonNode> e : page.entrySet()) {
@@ -104,6 +103,33 @@ final class ToolCatalog {
     return events;
   }
 
+  /** The tools of a {@code tools/list} result by name, in listed order (empty if none). */
+  static Map<String, JsonNode> tools(JsonNode result) {
+    Map<String, JsonNode> page = new LinkedHashMap<>();
+    for (JsonNode t : result.path("tools")) {
+      if (t.isObject() && t.path("name").isTextual()) {
+        page.put(t.get("name").asText(), t);
+      }
+    }
+    return page;
+  }
+
+  /** The digest the session pinned for a tool, or null if it pinned none. */
+  synchronized String pinnedSha(String name) {
+    Pin pin = pinned.get(name);
+    return pin == null ? null : pin.sha256();
+  }
+
+  /** Tools marked changed in this session (both names of a rename) and not re-pinned since. */
+  synchronized Set<String> changedNames() {
+    return Set.copyOf(changed);
+  }
+
+  /** Whether the tool is the new name of a rename seen in this session. */
+  synchronized boolean isRenameTarget(String name) {
+    return renameTargets.contains(name);
+  }
+
   /** Pinned tools missing from the complete listing whose definition reappears under a new name. */
   private List<Map<String, String>> renames() {
     List<Map<String, String>> out = new ArrayList<>();
@@ -125,7 +151,8 @@ final class ToolCatalog {
     return out;
   }
 
-  private static ObjectNode changedPayload(
+  /** The payload of TOOL_CATALOG_CHANGED: changed names with their new digests, and renames. */
+  static ObjectNode changedPayload(
       TreeMap<String, String> changed, List<Map<String, String>> renamed, long frameSeq) {
     ObjectNode p = Json.object();
     ArrayNode names = p.putArray("changed");
@@ -158,9 +185,27 @@ final class ToolCatalog {
           .fields()
           .forEachRemaining(
               e -> reportedChange.put(e.getKey(), e.getValue().path("sha256").asText("")));
+      p.path("changed").forEach(n -> changed.add(n.asText()));
       for (JsonNode r : p.path("renamed")) {
         reportedChange.putIfAbsent(r.path("from").asText(""), "");
+        changed.add(r.path("from").asText(""));
+        changed.add(r.path("to").asText(""));
+        renameTargets.add(r.path("to").asText(""));
       }
+    } else if (EventType.TOOL_CATALOG_REPINNED.name().equals(sealed.eventType())) {
+      p.path("tools")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                String name = e.getKey();
+                pinned.put(
+                    name,
+                    new Pin(
+                        e.getValue().path("sha256").asText(""),
+                        e.getValue().path("unnamed_sha256").asText("")));
+                reportedChange.remove(name);
+                changed.remove(name);
+              });
     }
   }
 }

@@ -31,18 +31,15 @@ class ToolCatalogTest {
   private List<ToolCatalog.Event> list(String result) throws Exception {
     List<ToolCatalog.Event> events = catalog.check(json(result), 7);
     for (ToolCatalog.Event e : events) {
-      catalog.observe(
-          new Envelope(
-              "t",
-              "",
-              "s",
-              seq,
-              0,
-              e.type().name(),
-              e.payload(),
-              seq++ == 0 ? null : "0".repeat(64)));
+      seal(e.type(), e.payload());
     }
     return events;
+  }
+
+  private void seal(EventType type, JsonNode payload) {
+    catalog.observe(
+        new Envelope(
+            "t", "", "s", seq, 0, type.name(), payload, seq++ == 0 ? null : "0".repeat(64)));
   }
 
   @Test
@@ -118,6 +115,28 @@ class ToolCatalogTest {
         .containsExactly(EventType.TOOL_CATALOG_CHANGED);
     assertThat(last.get(0).payload().get("renamed").toString())
         .isEqualTo("[{\"from\":\"a\",\"to\":\"a2\"}]");
+  }
+
+  @Test
+  void changeMarksCoverBothNamesOfARenameUntilARepinReplacesThePin() throws Exception {
+    list("{\"tools\":[" + tool("a", "x") + "," + tool("b", "y") + "]}");
+    list("{\"tools\":[" + tool("a2", "x") + "," + tool("b", "CHANGED") + "]}");
+    assertThat(catalog.changedNames()).containsExactlyInAnyOrder("a", "a2", "b");
+    assertThat(catalog.isRenameTarget("a2")).isTrue();
+    assertThat(catalog.isRenameTarget("b")).isFalse();
+    String approved = ToolCatalog.digest(json(tool("b", "CHANGED")));
+    JsonNode repinned =
+        json("{\"tools\":{\"b\":{\"sha256\":\"" + approved + "\",\"unnamed_sha256\":\"u\"}}}");
+    seal(EventType.TOOL_CATALOG_REPINNED, repinned);
+    assertThat(catalog.changedNames()).containsExactlyInAnyOrder("a", "a2");
+    assertThat(catalog.pinnedSha("b")).isEqualTo(approved);
+    assertThat(list("{\"tools\":[" + tool("a2", "x") + "," + tool("b", "CHANGED") + "]}"))
+        .as("the approved definition is the pin now")
+        .isEmpty();
+    assertThat(list("{\"tools\":[" + tool("a2", "x") + "," + tool("b", "y") + "]}"))
+        .as("the old definition is a change again")
+        .extracting(ToolCatalog.Event::type)
+        .containsExactly(EventType.TOOL_CATALOG_CHANGED);
   }
 
   @Test
