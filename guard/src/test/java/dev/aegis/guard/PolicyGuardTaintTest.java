@@ -127,13 +127,10 @@ class PolicyGuardTaintTest {
   @Test
   void aTrustedOpenWorldToolIsAnUntrustedSourceInFlowMode() {
     PolicyGuard g = guard("{\"mode\":\"flow\"}", true);
-    ObjectNode tools = Json.object();
-    tools
-        .putObject("search")
-        .put("sha256", "s")
-        .putObject("annotations")
-        .put("openWorldHint", true);
-    seal(g, "TOOL_CATALOG_PINNED", Json.object().set("tools", tools));
+    JsonNode tools =
+        Json.parseTrusted(
+            "{\"search\":{\"sha256\":\"s\",\"annotations\":{\"openWorldHint\":true}}}");
+    seal(g, "TOOL_CATALOG_PINNED", Json.object().set("tools", tools.deepCopy()));
     assertThat(g.fingerprints("search")).isTrue();
     searched(g, PAGE);
     assertThat(write(g, PAGE, null).decision().reason()).isEqualTo("TAINTED_TO_HIGH_RISK");

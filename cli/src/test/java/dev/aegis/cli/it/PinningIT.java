@@ -81,22 +81,12 @@ class PinningIT {
         + "}}}";
   }
 
-  /** Sends one line and returns the answer to it (lines are sent one at a time). */
-  private static JsonNode ask(ProxyProcess p, String line) throws Exception {
-    int before = p.stdout().isEmpty() ? 0 : p.stdout().split("\n").length;
-    p.send(line);
-    List<String> all = p.awaitLines(before + 1, 30);
-    return Json.parse(all.get(before).getBytes(StandardCharsets.UTF_8));
-  }
-
   private static String reason(JsonNode reply) {
     return reply.at("/result/structuredContent/aegis/reason").asText();
   }
 
   private List<Chains.Event> events(String session, String type) {
-    return Chains.read(store(), "default", session).stream()
-        .filter(e -> e.type().equals(type))
-        .toList();
+    return Chains.ofType(store(), session, type);
   }
 
   @Test
@@ -105,12 +95,12 @@ class PinningIT {
     String first = "{\"tools\":[" + SEARCH + "," + READ + "]}";
     String second = "{\"tools\":[" + SEARCH_CHANGED + "," + READ + "]}";
     try (ProxyProcess p = proxy("pins", m, first, second)) {
-      JsonNode listed = ask(p, list(1));
+      JsonNode listed = p.ask(list(1));
       assertThat(listed.get("result")).isEqualTo(Json.parse(first.getBytes()));
-      assertThat(ask(p, call(2, "search")).at("/result/echo").asText()).isEqualTo("tools/call");
-      ask(p, list(3));
-      assertThat(reason(ask(p, call(4, "search")))).isEqualTo("TOOL_DEFINITION_CHANGED");
-      assertThat(ask(p, call(5, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
+      assertThat(p.ask(call(2, "search")).at("/result/echo").asText()).isEqualTo("tools/call");
+      p.ask(list(3));
+      assertThat(reason(p.ask(call(4, "search")))).isEqualTo("TOOL_DEFINITION_CHANGED");
+      assertThat(p.ask(call(5, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
       p.closeStdin();
       assertThat(p.waitFor(30)).isZero();
     }
@@ -124,9 +114,9 @@ class PinningIT {
     assertThat(changed.get(0).payload().get("changed").toString()).isEqualTo("[\"search\"]");
 
     try (ProxyProcess p = proxy("pins", m, second)) {
-      ask(p, list(6));
-      assertThat(reason(ask(p, call(7, "search")))).isEqualTo("TOOL_DEFINITION_CHANGED");
-      assertThat(ask(p, call(8, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
+      p.ask(list(6));
+      assertThat(reason(p.ask(call(7, "search")))).isEqualTo("TOOL_DEFINITION_CHANGED");
+      assertThat(p.ask(call(8, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
       p.closeStdin();
       p.waitFor(30);
     }
@@ -145,12 +135,12 @@ class PinningIT {
         "{\"name\":\"drop\",\"description\":\"Drop a table\",\"inputSchema\":{\"type\":\"object\"},"
             + "\"annotations\":{\"destructiveHint\":true}}";
     try (ProxyProcess p = proxy("sink", m, "{\"tools\":[" + READ + "," + drop + "]}")) {
-      ask(p, list(1));
-      assertThat(ask(p, call(2, "drop")).at("/result/echo").asText())
+      p.ask(list(1));
+      assertThat(p.ask(call(2, "drop")).at("/result/echo").asText())
           .as("an untainted session may call it")
           .isEqualTo("tools/call");
-      assertThat(ask(p, call(3, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
-      assertThat(reason(ask(p, call(4, "drop")))).isEqualTo("TAINTED_TO_HIGH_RISK");
+      assertThat(p.ask(call(3, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
+      assertThat(reason(p.ask(call(4, "drop")))).isEqualTo("TAINTED_TO_HIGH_RISK");
       p.closeStdin();
       p.waitFor(30);
     }
@@ -163,9 +153,9 @@ class PinningIT {
         "{\"name\":\"drop\",\"description\":\"Drop a table\",\"inputSchema\":{\"type\":\"object\"},"
             + "\"annotations\":{\"destructiveHint\":true}}";
     try (ProxyProcess p = proxy("untrusted", m, false, "{\"tools\":[" + READ + "," + drop + "]}")) {
-      ask(p, list(1));
-      assertThat(ask(p, call(2, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
-      assertThat(ask(p, call(3, "drop")).at("/result/echo").asText()).isEqualTo("tools/call");
+      p.ask(list(1));
+      assertThat(p.ask(call(2, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
+      assertThat(p.ask(call(3, "drop")).at("/result/echo").asText()).isEqualTo("tools/call");
       p.closeStdin();
       p.waitFor(30);
     }
@@ -175,8 +165,8 @@ class PinningIT {
   void anUnpinnedToolHasNoAnnotationsAndIsNotHighRisk() throws Exception {
     Path m = manifest("[\"read\",\"drop\"]");
     try (ProxyProcess p = proxy("unlisted", m, "{\"tools\":[" + READ + "]}")) {
-      assertThat(ask(p, call(1, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
-      assertThat(ask(p, call(2, "drop")).at("/result/echo").asText()).isEqualTo("tools/call");
+      assertThat(p.ask(call(1, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
+      assertThat(p.ask(call(2, "drop")).at("/result/echo").asText()).isEqualTo("tools/call");
       p.closeStdin();
       p.waitFor(30);
     }

@@ -119,18 +119,12 @@ class SessionStateFlowTest {
 
   @Test
   void openWorldToolsAreUntrustedOnlyWhenAnnotationsAreTrusted() {
-    ObjectNode tools = Json.object();
-    tools
-        .putObject("browse")
-        .put("sha256", "b")
-        .putObject("annotations")
-        .put("openWorldHint", true);
-    tools
-        .putObject("lookup")
-        .put("sha256", "l")
-        .putObject("annotations")
-        .put("openWorldHint", "true");
-    ObjectNode pin = Json.object().set("tools", tools);
+    ObjectNode pin =
+        (ObjectNode)
+            Json.parseTrusted(
+                "{\"tools\":{\"browse\":{\"sha256\":\"b\",\"annotations\":"
+                    + "{\"openWorldHint\":true}},\"lookup\":{\"sha256\":\"l\","
+                    + "\"annotations\":{\"openWorldHint\":\"true\"}}}}");
     feed("TOOL_CATALOG_PINNED", pin);
     assertThat(state.untrustedSource("browse")).as("annotations not trusted").isFalse();
     state =

@@ -2,8 +2,8 @@ package dev.aegis.core.taint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -76,23 +76,23 @@ public final class Fingerprints {
 
   /** The fingerprints of some strings, as sealed for a result. */
   public static ResultPrints ofTexts(List<String> texts) {
-    LinkedHashSet<Long> atoms = new LinkedHashSet<>();
+    List<int[]> normalized = new ArrayList<>(texts.size());
     List<long[]> grams = new ArrayList<>(texts.size());
     for (String s : texts) {
       int[] t = NormalizedText.of(s);
-      atoms(t, atoms::add);
+      normalized.add(t);
       grams.add(TextHashes.kgrams(t, K));
     }
     for (int i = 0; ; i++) {
       int w = WINDOWS[i];
-      LinkedHashSet<Long> all = new LinkedHashSet<>(atoms);
+      PrintSet prints = new PrintSet(MAX_PER_RESULT);
+      normalized.forEach(t -> atoms(t, prints::add));
       for (long[] g : grams) {
-        TextHashes.winnow(g, w, all::add);
+        TextHashes.winnow(g, w, prints::add);
       }
-      boolean last = i == WINDOWS.length - 1;
-      if (all.size() <= MAX_PER_RESULT || last) {
-        List<Long> kept = all.stream().limit(MAX_PER_RESULT).toList();
-        return new ResultPrints(kept, w, all.size() > MAX_PER_RESULT);
+      if (!prints.overflowed() || i == WINDOWS.length - 1) {
+        List<Long> kept = Arrays.stream(prints.values()).boxed().toList();
+        return new ResultPrints(kept, w, prints.overflowed());
       }
     }
   }
