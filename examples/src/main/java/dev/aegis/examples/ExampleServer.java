@@ -14,7 +14,8 @@ import java.util.concurrent.CountDownLatch;
  * A deterministic MCP server over stdio, written with the MCP Java SDK, used as a real peer.
  *
  * <p>Tools: {@code echo}, {@code add}, {@code count_slowly}, {@code confirm_action}, {@code
- * ask_model}, {@code read_note} and {@code delete_note}; plus one resource and one prompt.
+ * ask_model}, {@code read_note}, {@code delete_note} and {@code redact}; plus one resource and one
+ * prompt.
  */
 public final class ExampleServer {
 

@@ -30,7 +30,8 @@ final class ExampleTools {
         RoundTripTools.confirmAction(),
         RoundTripTools.askModel(),
         readNote(),
-        deleteNote());
+        deleteNote(),
+        redact());
   }
 
   static SyncToolSpecification echo() {
@@ -87,6 +88,26 @@ final class ExampleTools {
             .annotations(new ToolAnnotations("Delete note", false, true, true, false, null))
             .build(),
         (exchange, request) -> text("note deleted (simulated)"));
+  }
+
+  /**
+   * A sanitiser for taint demos: returns its text with links, e-mail addresses and digits masked (a
+   * pure function; no claim to be a complete redactor).
+   */
+  static SyncToolSpecification redact() {
+    return spec(
+        tool(
+                "redact",
+                "Returns the text with links, e-mail addresses and digits masked.",
+                objectSchema("{\"text\":{\"type\":\"string\"}}"))
+            .annotations(new ToolAnnotations("Redact", true, false, true, false, null))
+            .build(),
+        (exchange, request) ->
+            text(
+                String.valueOf(request.arguments().get("text"))
+                    .replaceAll("https?://\\S+", "[link]")
+                    .replaceAll("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+", "[email]")
+                    .replaceAll("[0-9]", "#")));
   }
 
   private static CallToolResult count(McpSyncServerExchange exchange, CallToolRequest request) {

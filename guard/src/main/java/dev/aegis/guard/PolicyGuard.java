@@ -14,6 +14,7 @@ import dev.aegis.core.json.Json;
 import dev.aegis.guard.state.LoopSettings;
 import dev.aegis.guard.state.PolicySnapshot;
 import dev.aegis.guard.state.SessionState;
+import dev.aegis.guard.state.TaintSettings;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +22,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The guard of one session: the reducer's snapshot of the session plus the capability manifest,
  * evaluated by the policy engine. Without a manifest the policy denies every tool call
- * (PERMISSION_UNDECLARED). Thread-safe: observations and snapshot reads share one lock; the engine
- * runs off the caller's thread.
+ * (PERMISSION_UNDECLARED). The manifest's {@code permissions.taint} sets how the reducer tracks
+ * taint (session or flow) and which tools are fingerprinted or register sanitisation. Thread-safe:
+ * observations and snapshot reads share one lock; the engine runs off the caller's thread.
  */
 public final class PolicyGuard implements ToolCallGuard {
   private final PolicyEngine engine;
@@ -30,6 +32,7 @@ public final class PolicyGuard implements ToolCallGuard {
   private final String manifestDigest;
   private final SessionState state;
   private final Set<String> declared;
+  private final TaintSettings taint;
 
   private final boolean trustAnnotations;
 
@@ -45,7 +48,8 @@ public final class PolicyGuard implements ToolCallGuard {
 
   /**
    * As above; with {@code trustAnnotations} the upstream is trusted, so the annotations it pinned
-   * first reach the policy (a pinned {@code destructiveHint} makes the tool a high-risk sink).
+   * first reach the policy (a pinned {@code destructiveHint} makes the tool a high-risk sink) and,
+   * in flow mode, the reducer (a pinned {@code openWorldHint} makes its results untrusted).
    */
   public PolicyGuard(
       PolicyEngine engine,
@@ -57,7 +61,8 @@ public final class PolicyGuard implements ToolCallGuard {
     this.engine = requireNonNull(engine, "engine");
     this.manifest = manifest == null ? Json.MAPPER.nullNode() : manifest.deepCopy();
     this.manifestDigest = manifestDigest;
-    this.state = new SessionState(requireNonNull(loops, "loops"));
+    this.taint = TaintSettings.of(this.manifest, trustAnnotations);
+    this.state = new SessionState(requireNonNull(loops, "loops"), taint);
     Set<String> tools = new HashSet<>();
     this.manifest.path("permissions").path("tools").forEach(t -> tools.add(t.asText()));
     this.declared = Set.copyOf(tools);
@@ -74,6 +79,20 @@ public final class PolicyGuard implements ToolCallGuard {
   @Override
   public boolean lists(String toolName) {
     return declared.contains(toolName);
+  }
+
+  /** In flow mode, the results of untrusted tools are fingerprinted (never a sanitiser's). */
+  @Override
+  public boolean fingerprints(String toolName) {
+    synchronized (state) {
+      return state.untrustedSource(toolName);
+    }
+  }
+
+  /** The manifest's {@code permissions.taint.sanitizers}. */
+  @Override
+  public boolean sanitizer(String toolName) {
+    return taint.sanitizers().contains(toolName);
   }
 
   @Override

@@ -49,7 +49,8 @@ class ManifestInitCommandTest {
             "confirm_action",
             "ask_model",
             "read_note",
-            "delete_note");
+            "delete_note",
+            "redact");
     assertThat(m.permissions().approvalRequired()).containsExactly("delete_note");
     assertThat(m.sandbox().required()).isFalse();
     assertThat(m.json().has("sandbox")).isFalse();
@@ -57,7 +58,7 @@ class ManifestInitCommandTest {
     assertThat(run.out()).isEmpty();
     assertThat(run.err())
         .contains("aegisctl: note: publisher set to \"unknown\" (--publisher sets it)")
-        .contains("aegis-example 1.0.0 (protocol 2024-11-05): 7 tools")
+        .contains("aegis-example 1.0.0 (protocol 2024-11-05): 8 tools")
         .contains("  read_note       allowed (readOnlyHint)")
         .contains("  delete_note     approval_required (destructiveHint)")
         .endsWith("wrote " + out + System.lineSeparator());

@@ -53,6 +53,11 @@ final class Chains {
     return events;
   }
 
+  /** The events of one type in a session of the default tenant, in seq order. */
+  static List<Event> ofType(String storeUrl, String session, String type) {
+    return read(storeUrl, "default", session).stream().filter(e -> e.type().equals(type)).toList();
+  }
+
   static VerifyResult verify(String storeUrl, String tenant, String session) {
     ChainVerifier v = new ChainVerifier(tenant, session);
     try (ChainStore store = ChainStores.open(storeUrl, Durability.NORMAL)) {

@@ -101,22 +101,12 @@ class PinningIT {
         + "}}}";
   }
 
-  /** Sends one line and returns the answer to it (lines are sent one at a time). */
-  private static JsonNode ask(ProxyProcess p, String line) throws Exception {
-    int before = p.stdout().isEmpty() ? 0 : p.stdout().split("\n").length;
-    p.send(line);
-    List<String> all = p.awaitLines(before + 1, 30);
-    return Json.parse(all.get(before).getBytes(StandardCharsets.UTF_8));
-  }
-
   private static String reason(JsonNode reply) {
     return reply.at("/result/structuredContent/aegis/reason").asText();
   }
 
   private List<Chains.Event> events(String session, String type) {
-    return Chains.read(store(), "default", session).stream()
-        .filter(e -> e.type().equals(type))
-        .toList();
+    return Chains.ofType(store(), session, type);
   }
 
   @Test
@@ -125,12 +115,12 @@ class PinningIT {
     String first = "{\"tools\":[" + SEARCH + "," + READ + "]}";
     String second = "{\"tools\":[" + SEARCH_CHANGED + "," + READ + "]}";
     try (ProxyProcess p = proxy("pins", m, first, second)) {
-      JsonNode listed = ask(p, list(1));
+      JsonNode listed = p.ask(list(1));
       assertThat(listed.get("result")).isEqualTo(Json.parse(first.getBytes()));
-      assertThat(ask(p, call(2, "search")).at("/result/echo").asText()).isEqualTo("tools/call");
-      ask(p, list(3));
-      assertThat(reason(ask(p, call(4, "search")))).isEqualTo("TOOL_DEFINITION_CHANGED");
-      assertThat(ask(p, call(5, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
+      assertThat(p.ask(call(2, "search")).at("/result/echo").asText()).isEqualTo("tools/call");
+      p.ask(list(3));
+      assertThat(reason(p.ask(call(4, "search")))).isEqualTo("TOOL_DEFINITION_CHANGED");
+      assertThat(p.ask(call(5, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
       p.closeStdin();
       assertThat(p.waitFor(30)).isZero();
     }
@@ -144,9 +134,9 @@ class PinningIT {
     assertThat(changed.get(0).payload().get("changed").toString()).isEqualTo("[\"search\"]");
 
     try (ProxyProcess p = proxy("pins", m, second)) {
-      ask(p, list(6));
-      assertThat(reason(ask(p, call(7, "search")))).isEqualTo("TOOL_DEFINITION_CHANGED");
-      assertThat(ask(p, call(8, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
+      p.ask(list(6));
+      assertThat(reason(p.ask(call(7, "search")))).isEqualTo("TOOL_DEFINITION_CHANGED");
+      assertThat(p.ask(call(8, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
       p.closeStdin();
       p.waitFor(30);
     }
@@ -164,8 +154,8 @@ class PinningIT {
     Path lists = dir.resolve("lists.txt"); // one argv for every run: one upstream
     Files.writeString(lists, "{\"tools\":[" + SEARCH + "," + READ + "]}\n");
     try (ProxyProcess p = start("one", m, lists)) {
-      ask(p, list(1));
-      assertThat(ask(p, call(2, "search")).at("/result/echo").asText()).isEqualTo("tools/call");
+      p.ask(list(1));
+      assertThat(p.ask(call(2, "search")).at("/result/echo").asText()).isEqualTo("tools/call");
       p.closeStdin();
       assertThat(p.waitFor(30)).isZero();
     }
@@ -174,11 +164,11 @@ class PinningIT {
 
     Files.writeString(lists, "{\"tools\":[" + SEARCH_CHANGED + "," + READ + "]}\n");
     try (ProxyProcess p = start("two", m, lists)) {
-      ask(p, list(1));
-      assertThat(reason(ask(p, call(2, "search"))))
+      p.ask(list(1));
+      assertThat(reason(p.ask(call(2, "search"))))
           .as("a new session, but the same upstream: its pin holds")
           .isEqualTo("TOOL_DEFINITION_CHANGED");
-      assertThat(ask(p, call(3, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
+      assertThat(p.ask(call(3, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
       p.closeStdin();
       assertThat(p.waitFor(30)).isZero();
     }
@@ -203,8 +193,8 @@ class PinningIT {
     assertThat(approved.stdout()).startsWith("approved search: ");
 
     try (ProxyProcess p = start("three", m, lists)) {
-      ask(p, list(1));
-      assertThat(ask(p, call(2, "search")).at("/result/echo").asText()).isEqualTo("tools/call");
+      p.ask(list(1));
+      assertThat(p.ask(call(2, "search")).at("/result/echo").asText()).isEqualTo("tools/call");
       p.closeStdin();
       assertThat(p.waitFor(30)).isZero();
     }
@@ -222,22 +212,22 @@ class PinningIT {
     Path first = dir.resolve("first.txt");
     Files.writeString(first, "{\"tools\":[" + SEARCH + "," + READ + "]}\n");
     try (ProxyProcess p = start("pin", m, first, "--upstream-id", "notes")) {
-      ask(p, list(1));
+      p.ask(list(1));
       p.closeStdin();
       assertThat(p.waitFor(30)).isZero();
     }
     Path changed = dir.resolve("changed.txt");
     Files.writeString(changed, "{\"tools\":[" + SEARCH_CHANGED + "," + READ + "]}\n");
     try (ProxyProcess p = start("live", m, changed, "--upstream-id", "notes")) {
-      ask(p, list(1));
-      assertThat(reason(ask(p, call(2, "search")))).isEqualTo("TOOL_DEFINITION_CHANGED");
+      p.ask(list(1));
+      assertThat(reason(p.ask(call(2, "search")))).isEqualTo("TOOL_DEFINITION_CHANGED");
       ProxyProcess approved = aegisctl("pins", "approve", "--upstream", "notes", "--all");
       assertThat(approved.waitFor(5)).as(approved.stderr()).isZero();
-      assertThat(reason(ask(p, call(3, "search"))))
+      assertThat(reason(p.ask(call(3, "search"))))
           .as("until the server lists it again")
           .isEqualTo("TOOL_DEFINITION_CHANGED");
-      ask(p, list(4));
-      assertThat(ask(p, call(5, "search")).at("/result/echo").asText()).isEqualTo("tools/call");
+      p.ask(list(4));
+      assertThat(p.ask(call(5, "search")).at("/result/echo").asText()).isEqualTo("tools/call");
       p.closeStdin();
       assertThat(p.waitFor(30)).isZero();
     }
@@ -256,12 +246,12 @@ class PinningIT {
         "{\"name\":\"drop\",\"description\":\"Drop a table\",\"inputSchema\":{\"type\":\"object\"},"
             + "\"annotations\":{\"destructiveHint\":true}}";
     try (ProxyProcess p = proxy("sink", m, "{\"tools\":[" + READ + "," + drop + "]}")) {
-      ask(p, list(1));
-      assertThat(ask(p, call(2, "drop")).at("/result/echo").asText())
+      p.ask(list(1));
+      assertThat(p.ask(call(2, "drop")).at("/result/echo").asText())
           .as("an untainted session may call it")
           .isEqualTo("tools/call");
-      assertThat(ask(p, call(3, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
-      assertThat(reason(ask(p, call(4, "drop")))).isEqualTo("TAINTED_TO_HIGH_RISK");
+      assertThat(p.ask(call(3, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
+      assertThat(reason(p.ask(call(4, "drop")))).isEqualTo("TAINTED_TO_HIGH_RISK");
       p.closeStdin();
       p.waitFor(30);
     }
@@ -274,9 +264,9 @@ class PinningIT {
         "{\"name\":\"drop\",\"description\":\"Drop a table\",\"inputSchema\":{\"type\":\"object\"},"
             + "\"annotations\":{\"destructiveHint\":true}}";
     try (ProxyProcess p = proxy("untrusted", m, false, "{\"tools\":[" + READ + "," + drop + "]}")) {
-      ask(p, list(1));
-      assertThat(ask(p, call(2, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
-      assertThat(ask(p, call(3, "drop")).at("/result/echo").asText()).isEqualTo("tools/call");
+      p.ask(list(1));
+      assertThat(p.ask(call(2, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
+      assertThat(p.ask(call(3, "drop")).at("/result/echo").asText()).isEqualTo("tools/call");
       p.closeStdin();
       p.waitFor(30);
     }
@@ -286,8 +276,8 @@ class PinningIT {
   void anUnpinnedToolHasNoAnnotationsAndIsNotHighRisk() throws Exception {
     Path m = manifest("[\"read\",\"drop\"]");
     try (ProxyProcess p = proxy("unlisted", m, "{\"tools\":[" + READ + "]}")) {
-      assertThat(ask(p, call(1, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
-      assertThat(ask(p, call(2, "drop")).at("/result/echo").asText()).isEqualTo("tools/call");
+      assertThat(p.ask(call(1, "read")).at("/result/echo").asText()).isEqualTo("tools/call");
+      assertThat(p.ask(call(2, "drop")).at("/result/echo").asText()).isEqualTo("tools/call");
       p.closeStdin();
       p.waitFor(30);
     }

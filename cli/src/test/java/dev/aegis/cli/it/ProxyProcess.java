@@ -1,5 +1,7 @@
 package dev.aegis.cli.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.core.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,6 +127,17 @@ final class ProxyProcess implements AutoCloseable {
     }
     throw new AssertionError(
         "expected " + lines + " lines, got:\n" + stdout() + "\nstderr:\n" + stderr());
+  }
+
+  /**
+   * Sends one line and returns the next line of output, parsed: for callers that send one request
+   * at a time and wait for its answer (at most a minute).
+   */
+  JsonNode ask(String line) throws Exception {
+    int before = stdout().isEmpty() ? 0 : stdout().split("\n").length;
+    send(line);
+    List<String> all = awaitLines(before + 1, 60);
+    return Json.parse(all.get(before).getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

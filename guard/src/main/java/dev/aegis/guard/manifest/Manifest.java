@@ -279,15 +279,18 @@ public record Manifest(
    * @param mode session (any tool result taints the session) or flow (per value)
    * @param untrustedTools tools whose results are untrusted in flow mode, besides those the
    *     upstream's annotations mark as open-world
+   * @param sanitizers tools whose successful calls with {@code _meta["io.aegis/sanitize"]} register
+   *     a sanitisation key; their output is trusted in flow mode (never also untrusted)
    */
-  public record Taint(TaintMode mode, List<String> untrustedTools) {
-    /** Session mode, no declared untrusted tools. */
-    public static final Taint DEFAULTS = new Taint(TaintMode.SESSION, List.of());
+  public record Taint(TaintMode mode, List<String> untrustedTools, List<String> sanitizers) {
+    /** Session mode, no declared untrusted tools, no sanitisers. */
+    public static final Taint DEFAULTS = new Taint(TaintMode.SESSION, List.of(), List.of());
 
-    /** Copies the list. */
+    /** Copies the lists. */
     public Taint {
       requireNonNull(mode, "mode");
       untrustedTools = List.copyOf(untrustedTools);
+      sanitizers = List.copyOf(sanitizers);
     }
   }
 

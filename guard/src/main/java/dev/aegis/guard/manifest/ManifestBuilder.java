@@ -75,7 +75,8 @@ final class ManifestBuilder {
             (int) number(p + "loops.window", Loops.DEFAULT_WINDOW)),
         new Taint(
             t.text(p + "taint.mode").flatMap(TaintMode::fromWire).orElse(TaintMode.SESSION),
-            t.values(p + "taint.untrusted_tools")));
+            t.values(p + "taint.untrusted_tools"),
+            t.values(p + "taint.sanitizers")));
   }
 
   private long number(String path, long dflt) {

@@ -77,6 +77,7 @@ final class ManifestJson {
     ObjectNode taint = o.putObject("taint");
     taint.put("mode", p.taint().mode().wireName());
     strings(taint, "untrusted_tools", p.taint().untrustedTools());
+    strings(taint, "sanitizers", p.taint().sanitizers());
     return o;
   }
 

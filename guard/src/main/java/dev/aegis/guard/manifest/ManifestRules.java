@@ -43,7 +43,8 @@ final class ManifestRules {
           "permissions.exec.tools",
           "permissions.high_risk",
           "permissions.approval_required",
-          "permissions.taint.untrusted_tools");
+          "permissions.taint.untrusted_tools",
+          "permissions.taint.sanitizers");
 
   private static final String[][] BUDGETS = {
     {"max_steps", "" + Budgets.DEFAULT_MAX_STEPS},
@@ -70,7 +71,7 @@ final class ManifestRules {
     r.otherLists();
     r.budgets();
     r.loops();
-    r.taintMode();
+    r.taint();
     TargetRules.check(t);
     r.sandbox();
     IntegrityRules.check(t);
@@ -258,7 +259,7 @@ final class ManifestRules {
     return Optional.of(v.intValue());
   }
 
-  private void taintMode() {
+  private void taint() {
     t.text("permissions.taint.mode")
         .filter(m -> TaintMode.fromWire(m).isEmpty())
         .ifPresent(
@@ -267,6 +268,15 @@ final class ManifestRules {
                     "permissions.taint.mode",
                     Problems.quote(m) + " is not a taint mode",
                     "session or flow"));
+    Set<String> untrusted = new HashSet<>(t.values("permissions.taint.untrusted_tools"));
+    for (Item item : t.strings("permissions.taint.sanitizers")) {
+      if (untrusted.contains(item.value())) {
+        p.add(
+            item.field(),
+            Problems.quote(item.value()) + " is also in permissions.taint.untrusted_tools",
+            "a sanitiser, whose output is trusted, or an untrusted tool, not both");
+      }
+    }
   }
 
   private void sandbox() {

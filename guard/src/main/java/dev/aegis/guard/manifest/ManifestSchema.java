@@ -80,7 +80,11 @@ final class ManifestSchema {
         key("sequence_min_length", Type.INTEGER),
         key("sequence_max_length", Type.INTEGER),
         key("window", Type.INTEGER));
-    define("permissions.taint", key("mode", Type.STRING), key("untrusted_tools", Type.STRINGS));
+    define(
+        "permissions.taint",
+        key("mode", Type.STRING),
+        key("untrusted_tools", Type.STRINGS),
+        key("sanitizers", Type.STRINGS));
     define(
         "sandbox",
         key("required", Type.BOOLEAN),

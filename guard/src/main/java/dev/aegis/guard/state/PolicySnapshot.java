@@ -11,7 +11,9 @@ import java.util.List;
  * call, the loop the call completes (if any), taint, and the called tool's pin: whether its
  * definition changed and its pinned annotations (null when never pinned), plus the digest of the
  * session's pinned catalog (null before any pin; sealed with the decision). The pin goes into the
- * policy input's {@code event.payload}, not into {@link #toPolicyJson()}.
+ * policy input's {@code event.payload}, not into {@link #toPolicyJson()}. In flow mode {@code flow}
+ * says which untrusted contents the arguments carry (and {@code tainted} is whether they carry
+ * any); it is null in session mode.
  */
 public record PolicySnapshot(
     long stepsConsumed,
@@ -22,7 +24,8 @@ public record PolicySnapshot(
     List<String> sanitizedKeys,
     boolean definitionChanged,
     JsonNode pinnedAnnotations,
-    String catalogSha256) {
+    String catalogSha256,
+    FlowTaint flow) {
 
   /** Copies the keys. */
   public PolicySnapshot {
@@ -46,6 +49,7 @@ public record PolicySnapshot(
         sanitizedKeys,
         false,
         null,
+        null,
         null);
   }
 
@@ -59,6 +63,15 @@ public record PolicySnapshot(
     o.put("is_tainted", tainted);
     ArrayNode keys = o.putArray("sanitized_keys");
     sanitizedKeys.forEach(keys::add);
+    if (flow != null) { // absent in session mode: those snapshots stay as they were
+      o.put("taint_mode", "flow");
+      ArrayNode from = o.putArray("tainted_from");
+      flow.taintedFrom().forEach(from::add);
+      if (!flow.untrackedFrom().isEmpty()) {
+        ArrayNode untracked = o.putArray("untracked_from");
+        flow.untrackedFrom().forEach(untracked::add);
+      }
+    }
     return o;
   }
 }

@@ -1,5 +1,7 @@
 package dev.aegis.guard.state;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +22,10 @@ import java.util.TreeSet;
  * proposal, a model call, a memory access or a handoff request — not every event (the seed charged
  * three steps per proxied call). A <em>tool call</em> is a call that reached the tool
  * (TOOL_CALL_EXECUTED: allowed, or let through in audit mode). Taint (session mode): any tool
- * result or memory read taints the session; TERMINATION clears taint and sanitised keys. Pinning:
+ * result or memory read taints the session; TERMINATION clears taint and sanitised keys. Taint
+ * (flow mode, {@link TaintSettings#flow()}): an untrusted tool's result adds its sealed content
+ * fingerprints, and a proposal is tainted when its arguments match one (or when untrusted content
+ * could not be tracked: cut or missing fingerprints, memory reads); SANITIZED adds a key. Pinning:
  * TOOL_CATALOG_PINNED records each tool's first-seen annotations (later pins of the same name are
  * ignored, so a server cannot relax them; pins loaded from the pin store come the same way);
  * TOOL_CATALOG_CHANGED marks tools (both names of a rename) changed until TOOL_CATALOG_REPINNED —
@@ -29,6 +34,8 @@ import java.util.TreeSet;
  */
 public final class SessionState {
   private final LoopDetector loops;
+  private final TaintSettings taint;
+  private final TaintFlow flow;
   private long firstTs = -1;
   private long lastSeq = -1;
   private long steps;
@@ -41,9 +48,16 @@ public final class SessionState {
   private String catalogDigest;
   private final Map<Long, PolicySnapshot> pending = new HashMap<>();
 
-  /** An empty session with the given loop thresholds. */
+  /** An empty session with the given loop thresholds and session taint. */
   public SessionState(LoopSettings loopSettings) {
+    this(loopSettings, TaintSettings.SESSION);
+  }
+
+  /** An empty session with the given loop thresholds and taint tracking. */
+  public SessionState(LoopSettings loopSettings, TaintSettings taint) {
     this.loops = new LoopDetector(loopSettings);
+    this.taint = requireNonNull(taint, "taint");
+    this.flow = taint.flow() ? new TaintFlow() : null;
   }
 
   /** Applies one sealed event; events must arrive in seq order. */
@@ -73,6 +87,11 @@ public final class SessionState {
         break;
       case "TOOL_RESULT":
         tainted = true;
+        if (flow != null
+            && untrustedSource(p.path("tool_name").asText(""))
+            && !p.path("withheld").asBoolean(false)) {
+          flow.result(p.path("proposal_seq").asLong(-1), p);
+        }
         loops.result(
             p.path("proposal_seq").asLong(-1),
             p.path("tool_name").asText(""),
@@ -86,6 +105,9 @@ public final class SessionState {
       case "MEMORY_READ":
         steps++;
         tainted = true;
+        if (flow != null) {
+          flow.untracked(e.seq());
+        }
         break;
       case "SANITIZED":
         if (p.path("key").isTextual() && !p.get("key").asText().isEmpty()) {
@@ -125,6 +147,9 @@ public final class SessionState {
       case "TERMINATION":
         tainted = false;
         sanitizedKeys.clear();
+        if (flow != null) {
+          flow.clear();
+        }
         break;
       default:
         break;
@@ -135,6 +160,7 @@ public final class SessionState {
     String tool = p.path("tool_name").asText("");
     String digest = EnvelopeHasher.hashOf(p.path("args"));
     LoopViolation loop = loops.propose(e.seq(), tool, digest);
+    FlowTaint flowTaint = flow == null ? null : flow.check(p.path("args"));
     pending.put(
         e.seq(),
         new PolicySnapshot(
@@ -142,13 +168,30 @@ public final class SessionState {
             toolCalls,
             e.tsUnixMs() - firstTs,
             loop,
-            tainted,
+            flowTaint == null ? tainted : flowTaint.tainted(),
             sanitizedKeys.stream().toList(),
             changedTools.contains(tool),
             pinnedAnnotations.get(tool),
-            catalogDigest));
+            catalogDigest,
+            flowTaint));
     steps++;
     toolCalls++;
+  }
+
+  /**
+   * Whether the tool's results are untrusted content in flow mode: named in {@code
+   * untrusted_tools}, or pinned with {@code openWorldHint: true} when annotations are trusted;
+   * never a sanitiser. Always false in session mode.
+   */
+  public boolean untrustedSource(String tool) {
+    if (flow == null || taint.sanitizers().contains(tool)) {
+      return false;
+    }
+    JsonNode pinned = pinnedAnnotations.get(tool);
+    return taint.untrustedTools().contains(tool)
+        || (taint.trustAnnotations()
+            && pinned != null
+            && pinned.path("openWorldHint").booleanValue());
   }
 
   /** The pinned (first-seen) annotations; never null. */
@@ -180,6 +223,9 @@ public final class SessionState {
       pinnedAnnotations.forEach(pins::set);
       ArrayNode changed = o.putArray("changed_tools");
       changedTools.forEach(changed::add);
+    }
+    if (flow != null) { // absent in session mode: those state hashes stay as they were
+      o.set("taint_flow", flow.toJson());
     }
     return o;
   }

@@ -47,7 +47,7 @@ class ManifestLoaderTest {
   void everyFieldIsRead() throws Exception {
     Manifest m = ManifestLoader.load(resource("every-field.json"));
     Manifest.Permissions p = m.permissions();
-    assertThat(p.tools()).containsExactly("read_file", "fetch", "send_email", "search");
+    assertThat(p.tools()).containsExactly("read_file", "fetch", "send_email", "search", "redact");
     assertThat(p.fs().readRoots()).containsExactly("/data");
     assertThat(p.net().domains()).containsExactly("*.example.com");
     assertThat(p.highRisk()).containsExactly("send_email");
@@ -57,6 +57,7 @@ class ManifestLoaderTest {
     assertThat(p.loops()).isEqualTo(new Loops(2, 4, 2, 4, 8));
     assertThat(p.taint().mode()).isEqualTo(TaintMode.FLOW);
     assertThat(p.taint().untrustedTools()).containsExactly("fetch", "search");
+    assertThat(p.taint().sanitizers()).containsExactly("redact");
     assertThat(m.sandbox().required()).isTrue();
     assertThat(m.sandbox().image()).hasValueSatisfying(i -> assertThat(i).startsWith("acme/"));
     assertThat(m.integrity().files()).containsOnlyKeys("index.js", "lib/a.js");
@@ -77,6 +78,7 @@ class ManifestLoaderTest {
     assertThat(r.at("/permissions/budgets/timeout_ms").asLong()).isEqualTo(30000);
     assertThat(r.at("/permissions/loops/window").asInt()).isEqualTo(20);
     assertThat(r.at("/permissions/taint/mode").asText()).isEqualTo("session");
+    assertThat(r.at("/permissions/taint/sanitizers").isArray()).isTrue();
     assertThat(r.at("/sandbox/required").asBoolean()).isFalse();
     assertThat(Manifests.parse(r).resolvedJson()).isEqualTo(r);
   }
@@ -92,7 +94,7 @@ class ManifestLoaderTest {
   void toStringIsShortAndNamesNoPermissions() throws Exception {
     Manifest m = ManifestLoader.load(resource("every-field.json"));
     assertThat(m.toString())
-        .isEqualTo("Manifest[everything@10.20.30 by Acme Corp, 4 tools, unsigned]")
+        .isEqualTo("Manifest[everything@10.20.30 by Acme Corp, 5 tools, unsigned]")
         .doesNotContain("SMTP_PASSWORD", "/data");
   }
 

@@ -25,4 +25,22 @@ public interface ToolCallGuard {
    * undeclared are filtered out of {@code tools/list} results. Must be fast and thread-safe.
    */
   boolean lists(String toolName);
+
+  /**
+   * Whether the answers of this tool are fingerprinted into its TOOL_RESULT (per-value taint: the
+   * tool is an untrusted source). Called when an answer arrives; must be fast and thread-safe. None
+   * by default.
+   */
+  default boolean fingerprints(String toolName) {
+    return false;
+  }
+
+  /**
+   * Whether this tool is a sanitiser: a successful call carrying {@code
+   * params._meta["io.aegis/sanitize"]} registers its key (SANITIZED). Must be fast and thread-safe.
+   * None by default.
+   */
+  default boolean sanitizer(String toolName) {
+    return false;
+  }
 }

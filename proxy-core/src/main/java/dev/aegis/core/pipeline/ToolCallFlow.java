@@ -13,6 +13,7 @@ import dev.aegis.core.guard.GuardDecision;
 import dev.aegis.core.guard.Outcome;
 import dev.aegis.core.guard.ToolCallGuard;
 import dev.aegis.core.json.Json;
+import dev.aegis.core.taint.Fingerprints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -20,9 +21,11 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The sealed trail of one client {@code tools/call}: TOOL_CALL_PROPOSED → POLICY_DECISION →
  * TOOL_CALL_ALLOWED or TOOL_CALL_DENIED → TOOL_CALL_EXECUTED (durable before the call is forwarded)
- * → TOOL_RESULT when the server answers; a call the policy puts under approval goes through {@link
- * ApprovalFlow} (APPROVAL_REQUESTED → APPROVAL_DECIDED) between the decision and the verdict.
- * Thread-safe: sealing is serialised by the chain; decisions complete on the engine's threads.
+ * → TOOL_RESULT when the server answers (with content fingerprints when the guard asks for them) →
+ * SANITIZED when a sanitiser call succeeds; a call the policy puts under approval goes through
+ * {@link ApprovalFlow} (APPROVAL_REQUESTED → APPROVAL_DECIDED) between the decision and the
+ * verdict. Thread-safe: sealing is serialised by the chain; decisions complete on the engine's
+ * threads.
  */
 final class ToolCallFlow {
   /** Where a sanitiser key rides on a call: {@code params._meta["io.aegis/sanitizer_key"]}. */
@@ -167,7 +170,8 @@ final class ToolCallFlow {
             proposalSeq,
             decisionSeq,
             constraints != null ? constraints.constraints().path("max_output_bytes").asLong(0) : 0,
-            constraints != null ? constraints.constraints().path("timeout_ms").asLong(0) : 0);
+            constraints != null ? constraints.constraints().path("timeout_ms").asLong(0) : 0,
+            guard.sanitizer(tool) ? Sanitisation.key(frame) : null);
     return exec.durable()
         .handle(
             (ok, err) -> {
@@ -313,9 +317,14 @@ final class ToolCallFlow {
       p.put("withheld", true);
       p.put("frame_bytes", response.length());
       p.put("max_output_bytes", call.maxOutputBytes());
+    } else if (guard.fingerprints(call.toolName())) {
+      Fingerprints.ofAnswer(tree).writeTo(p);
     }
     try {
       chain.seal(EventType.TOOL_RESULT, p, null);
+      if (call.sanitizeKey() != null && !withheld && !isError) {
+        chain.seal(EventType.SANITIZED, Sanitisation.payload(call), null);
+      }
     } catch (ChainStoreException e) {
       // the chain is broken; ProxySession already refuses new requests
     }
