@@ -283,4 +283,55 @@ class PinningIT {
     }
     assertThat(events("unlisted", "TOOL_CATALOG_PINNED")).isEmpty();
   }
+
+  @Test
+  void listChangedMakesTheProxyListAgainSoAChangedToolIsRefusedWithoutTheClientListing()
+      throws Exception {
+    Path m = manifest("[\"search\",\"read\"]");
+    Path lists = dir.resolve("lists-changed");
+    Files.write(
+        lists,
+        List.of(
+            "{\"tools\":[" + SEARCH + "," + READ + "]}",
+            "{\"tools\":[" + SEARCH_CHANGED + "," + READ + "]}"),
+        StandardCharsets.UTF_8);
+    Path notice = dir.resolve("list-changed.jsonl");
+    Files.writeString(
+        notice, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n");
+    List<String> args =
+        new ArrayList<>(
+            List.of("--store", store(), "--session", "relist", "--manifest", m.toString(), "--"));
+    args.addAll(
+        ProxyProcess.javaMain(
+            ScriptedPeer.class,
+            "--list-results",
+            lists.toString(),
+            "--emit",
+            notice.toString(),
+            "--emit-after-lines",
+            "3"));
+    try (ProxyProcess p = ProxyProcess.start("aegis-proxy", args)) {
+      p.ask(list(1));
+      assertThat(p.ask(call(2, "search")).at("/result/echo").asText()).isEqualTo("tools/call");
+      p.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"); // 3rd line
+      List<Chains.Event> changed = List.of();
+      for (int i = 0; i < 300 && changed.isEmpty(); i++) {
+        changed = events("relist", "TOOL_CATALOG_CHANGED");
+        Thread.sleep(100);
+      }
+      assertThat(changed).as("the proxy listed again on list_changed").hasSize(1);
+      assertThat(p.stdout()).contains("notifications/tools/list_changed");
+      assertThat(p.stdout())
+          .as("the answer to the proxy's own request is not relayed")
+          .doesNotContain("\"aegis-");
+      assertThat(reason(p.ask(call(3, "search")))).isEqualTo("TOOL_DEFINITION_CHANGED");
+      p.closeStdin();
+      assertThat(p.waitFor(30)).isZero();
+    }
+    List<Chains.Event> proxyRequests =
+        Chains.frames(Chains.read(store(), "default", "relist"), "client_to_server").stream()
+            .filter(e -> "proxy".equals(e.field("origin")))
+            .toList();
+    assertThat(proxyRequests).as("the proxy's own tools/list is sealed").hasSize(1);
+  }
 }

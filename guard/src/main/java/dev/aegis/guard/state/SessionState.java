@@ -30,7 +30,10 @@ import java.util.TreeSet;
  * ignored, so a server cannot relax them; pins loaded from the pin store come the same way);
  * TOOL_CATALOG_CHANGED marks tools (both names of a rename) changed until TOOL_CATALOG_REPINNED —
  * an operator approved the new definition — replaces their pins (annotations included) and clears
- * the mark. Not thread-safe: the owner feeds it under the chain's seal order.
+ * the mark. Approvals: APPROVAL_REQUESTED / APPROVAL_DECIDED are counted (requested, granted,
+ * refused) with the proposals still waiting; a proposal that ended APPROVAL_REQUIRED leaves the
+ * loop window (its retry is the protocol, not a loop). Not thread-safe: the owner feeds it under
+ * the chain's seal order.
  */
 public final class SessionState {
   private final LoopDetector loops;
@@ -47,6 +50,10 @@ public final class SessionState {
   private final ObjectNode pinnedDigests = Json.object();
   private String catalogDigest;
   private final Map<Long, PolicySnapshot> pending = new HashMap<>();
+  private final TreeSet<Long> awaitingApproval = new TreeSet<>();
+  private long approvalsRequested;
+  private long approvalsGranted;
+  private long approvalsRefused;
 
   /** An empty session with the given loop thresholds and session taint. */
   public SessionState(LoopSettings loopSettings) {
@@ -83,6 +90,19 @@ public final class SessionState {
         }
         if ("APPROVAL_REQUIRED".equals(p.path("reason").asText())) {
           loops.retract(p.path("proposal_seq").asLong(-1)); // its retry is not a loop
+        }
+        awaitingApproval.remove(p.path("proposal_seq").asLong(-1));
+        break;
+      case "APPROVAL_REQUESTED":
+        approvalsRequested++;
+        awaitingApproval.add(p.path("proposal_seq").asLong(-1));
+        break;
+      case "APPROVAL_DECIDED":
+        awaitingApproval.remove(p.path("proposal_seq").asLong(-1));
+        if (p.path("approved").asBoolean(false)) {
+          approvalsGranted++;
+        } else {
+          approvalsRefused++;
         }
         break;
       case "TOOL_RESULT":
@@ -226,6 +246,14 @@ public final class SessionState {
     }
     if (flow != null) { // absent in session mode: those state hashes stay as they were
       o.set("taint_flow", flow.toJson());
+    }
+    if (approvalsRequested + approvalsGranted + approvalsRefused > 0) { // absent until used
+      ObjectNode a = o.putObject("approvals");
+      a.put("requested", approvalsRequested);
+      a.put("granted", approvalsGranted);
+      a.put("refused", approvalsRefused);
+      ArrayNode waiting = a.putArray("awaiting_proposal_seqs");
+      awaitingApproval.forEach(waiting::add);
     }
     return o;
   }

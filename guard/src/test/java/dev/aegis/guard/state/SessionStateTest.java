@@ -220,4 +220,45 @@ class SessionStateTest {
     assertThatThrownBy(() -> new LoopSettings(3, 3, 5, 4, 20)).hasMessageContaining("sequence");
     assertThatThrownBy(() -> new LoopSettings(3, 3, 3, 7, 10)).hasMessageContaining("window: 10");
   }
+
+  @Test
+  void approvalRetriesAreNotLoopsAndApprovalsAreCounted() {
+    String before = state.hash();
+    for (int attempt = 0; attempt < 3; attempt++) { // each attempt ends APPROVAL_REQUIRED
+      long p = propose("deploy", "prod", 10 + attempt);
+      assertThat(state.snapshotFor(p).loopViolation()).isNull();
+      feed("POLICY_DECISION", Json.object().put("proposal_seq", p), 10 + attempt);
+      feed("APPROVAL_REQUESTED", Json.object().put("proposal_seq", p), 10 + attempt);
+      feed(
+          "TOOL_CALL_DENIED",
+          Json.object().put("proposal_seq", p).put("reason", "APPROVAL_REQUIRED"),
+          10 + attempt);
+    }
+    long approved = propose("deploy", "prod", 20);
+    assertThat(state.snapshotFor(approved).loopViolation())
+        .as("three refused attempts and the approved retry are not an identical-call loop")
+        .isNull();
+    feed("POLICY_DECISION", Json.object().put("proposal_seq", approved), 20);
+    feed("APPROVAL_DECIDED", Json.object().put("proposal_seq", approved).put("approved", true), 20);
+    assertThat(state.toJson().path("approvals").toString())
+        .isEqualTo("{\"requested\":3,\"granted\":1,\"refused\":0,\"awaiting_proposal_seqs\":[]}");
+    assertThat(state.hash()).isNotEqualTo(before);
+    SessionState again = new SessionState(LoopSettings.DEFAULTS);
+    fed.forEach(again::apply);
+    assertThat(again.hash()).as("rebuilt from the same events").isEqualTo(state.hash());
+  }
+
+  @Test
+  void repeatedCallsThatWereDeniedForOtherReasonsStillLoop() {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      long p = propose("deploy", "prod", 10 + attempt);
+      feed("POLICY_DECISION", Json.object().put("proposal_seq", p), 10);
+      feed(
+          "TOOL_CALL_DENIED",
+          Json.object().put("proposal_seq", p).put("reason", "EGRESS_DENY"),
+          10);
+    }
+    long third = propose("deploy", "prod", 12);
+    assertThat(state.snapshotFor(third).loopViolation()).isNotNull();
+  }
 }

@@ -71,7 +71,21 @@ public final class ProxySession {
             return t;
           });
   private final ApprovalFlow approvals;
-  private final Map<String, CompletableFuture<JsonNode>> asked = new ConcurrentHashMap<>();
+
+  /** The proxy's own requests waiting for answers, by {@code <towards>:<id>}. */
+  private final Map<String, CompletableFuture<Answer>> asked = new ConcurrentHashMap<>();
+
+  private final java.util.concurrent.atomic.AtomicBoolean recheckRunning =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile boolean recheckAgain;
+  private volatile boolean clientListed;
+
+  /** An answer to one of the proxy's own requests, and the seq its frame was sealed at. */
+  private record Answer(JsonNode tree, long seq) {}
+
+  /** How many pages a tools/list re-check follows. */
+  private static final int RECHECK_PAGES = 20;
+
   private final String askPrefix =
       Long.toHexString(System.nanoTime() ^ System.identityHashCode(this));
   private final AtomicLong askCounter = new AtomicLong();
@@ -129,7 +143,9 @@ public final class ProxySession {
               @Override
               public CompletableFuture<JsonNode> ask(
                   String method, ObjectNode params, Duration timeout) {
-                return askClient(method, params, timeout);
+                return ProxySession.this
+                    .ask(Direction.SERVER_TO_CLIENT, method, params, timeout)
+                    .thenApply(Answer::tree);
               }
 
               @Override
@@ -216,11 +232,15 @@ public final class ProxySession {
     if (frame.kind() == FrameKind.MALFORMED) {
       return CompletableFuture.completedFuture(malformed(direction, frame));
     }
-    if (direction == Direction.CLIENT_TO_SERVER
-        && frame.kind().isResponse()
-        && asked.containsKey(frame.id().toJson())) {
-      answeredByClient(frame);
+    if (frame.kind().isResponse() && asked.containsKey(askKey(direction.reverse(), frame.id()))) {
+      answered(direction, frame, sealing.seq());
       return done(Action.consumed());
+    }
+    if (direction == Direction.SERVER_TO_CLIENT
+        && frame.kind() == FrameKind.NOTIFICATION
+        && "notifications/tools/list_changed".equals(frame.method())
+        && clientListed) {
+      recheckTools(); // the notification itself is relayed as usual
     }
     if (frame.kind() == FrameKind.REQUEST
         && direction == Direction.CLIENT_TO_SERVER
@@ -279,6 +299,7 @@ public final class ProxySession {
    * this blocks on it (only when the answer brings new or changed tools, or lists a changed one).
    */
   private Action toolList(Frame frame, long frameSeq) {
+    clientListed = true;
     JsonNode result;
     try {
       result = frame.tree().path("result");
@@ -387,21 +408,27 @@ public final class ProxySession {
     }
   }
 
-  /** Sends the proxy's own request to the client; its answer never reaches the server. */
-  private CompletableFuture<JsonNode> askClient(
-      String method, ObjectNode params, Duration timeout) {
+  private static String askKey(Direction towards, JsonRpcId id) {
+    return towards.wireName() + ":" + id.toJson();
+  }
+
+  /**
+   * Sends the proxy's own request (ids {@code aegis-…}, sealed with origin "proxy"); its answer is
+   * sealed and handed to the returned future, never relayed.
+   */
+  private CompletableFuture<Answer> ask(
+      Direction towards, String method, ObjectNode params, Duration timeout) {
     String id = "aegis-" + askPrefix + "-" + askCounter.incrementAndGet();
-    CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-    String key = JsonRpcId.string(id).toJson();
+    CompletableFuture<Answer> answer = new CompletableFuture<>();
+    String key = askKey(towards, JsonRpcId.string(id));
     asked.put(key, answer);
     ObjectNode req = Json.object();
     req.put("jsonrpc", "2.0");
     req.put("id", id);
     req.put("method", method);
     req.set("params", params);
-    Action a =
-        sealReply(Direction.SERVER_TO_CLIENT, Json.write(req).getBytes(StandardCharsets.UTF_8));
-    output.accept(Direction.SERVER_TO_CLIENT, a.reply());
+    Action a = sealReply(towards, Json.write(req).getBytes(StandardCharsets.UTF_8));
+    output.accept(towards, a.reply());
     timers.schedule(
         () -> {
           if (asked.remove(key, answer)) {
@@ -414,16 +441,67 @@ public final class ProxySession {
     return answer;
   }
 
-  private void answeredByClient(Frame frame) {
-    CompletableFuture<JsonNode> waiting = asked.remove(frame.id().toJson());
+  private void answered(Direction direction, Frame frame, long seq) {
+    CompletableFuture<Answer> waiting = asked.remove(askKey(direction.reverse(), frame.id()));
     if (waiting == null) {
       return;
     }
     try {
-      waiting.complete(frame.tree());
+      waiting.complete(new Answer(frame.tree(), seq));
     } catch (IOException e) {
       waiting.completeExceptionally(e);
     }
+  }
+
+  /**
+   * The server says its tools changed: list them ourselves (every page) and check them against the
+   * pins, so a changed tool is refused even if the client never lists again. One re-check at a
+   * time; a notification during one schedules another.
+   */
+  private void recheckTools() {
+    if (!recheckRunning.compareAndSet(false, true)) {
+      recheckAgain = true;
+      return;
+    }
+    recheckAgain = false;
+    recheckPage(null, 1);
+  }
+
+  private void recheckPage(String cursor, int page) {
+    ObjectNode params = Json.object();
+    if (cursor != null) {
+      params.put("cursor", cursor);
+    }
+    ask(Direction.CLIENT_TO_SERVER, "tools/list", params, Duration.ofSeconds(30))
+        .whenComplete(
+            (answer, err) -> {
+              String next = null;
+              if (err == null && answer.tree().has("result")) {
+                JsonNode result = answer.tree().get("result");
+                try {
+                  pins.onToolList(result, answer.seq());
+                } catch (ChainStoreException e) {
+                  // the chain is broken: new tool calls are refused anyway
+                }
+                next =
+                    result.path("nextCursor").isTextual()
+                        ? result.get("nextCursor").asText()
+                        : null;
+              } else {
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "tools/list re-check after list_changed failed: "
+                        + (err != null ? err.getMessage() : answer.tree().path("error")));
+              }
+              if (next != null && page < RECHECK_PAGES) {
+                recheckPage(next, page + 1);
+                return;
+              }
+              recheckRunning.set(false);
+              if (recheckAgain) {
+                recheckTools();
+              }
+            });
   }
 
   private void track(ToolCall call) {
