@@ -376,7 +376,8 @@ class ApprovalIT {
       assertThat(no.isError()).isTrue();
       assertThat(((TextContent) no.content().get(0)).text()).contains("APPROVAL_DENIED");
     }
-    List<Chains.Event> ev = events("elicit");
+    // the SDK client stops the proxy with SIGTERM: read once its TERMINATION is stored
+    List<Chains.Event> ev = Chains.readFinished(store(), "default", "elicit");
     assertThat(ofType(ev, "APPROVAL_DECIDED"))
         .extracting(e -> e.payload().path("channel").asText())
         .containsExactly("elicitation", "elicitation");
