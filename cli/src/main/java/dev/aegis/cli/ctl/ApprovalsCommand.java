@@ -1,5 +1,6 @@
 package dev.aegis.cli.ctl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.cli.ApprovalViews;
@@ -8,7 +9,8 @@ import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.json.Json;
 import dev.aegis.store.ChainStores;
 import java.io.PrintWriter;
-import java.util.List;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,41 +71,65 @@ final class ApprovalsCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    @Mixin ServerOptions api;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      long now = System.currentTimeMillis();
-      try (ChainStore store = where.open()) {
-        List<ApprovalRecord> list =
-            ChainStores.approvals(store).list(where.tenantOrAll(), !all, now, limit);
-        if (json) {
-          ObjectNode doc = Json.object();
-          doc.put("store", store.describe());
-          ArrayNode a = doc.putArray("approvals");
-          list.forEach(r -> a.add(toJson(r, now)));
-          out.println(Json.write(doc));
-        } else if (list.isEmpty()) {
-          spec.commandLine()
-              .getErr()
-              .println(
-                  "no " + (all ? "" : "pending ") + "approval requests in " + store.describe());
-        } else {
-          for (ApprovalRecord r : list) {
-            out.println(
-                r.token()
-                    + "  "
-                    + state(r, now)
-                    + "  "
-                    + r.tenantId()
-                    + "/"
-                    + r.sessionId()
-                    + "  "
-                    + r.toolName()
-                    + " "
-                    + Json.write(r.args())
-                    + "  expires "
-                    + SessionsCommand.iso(r.expiresUnixMs()));
-          }
+      JsonNode rows;
+      String source;
+      if (api.remote()) {
+        String tenant = where.tenantOrAll();
+        ServerOptions.Answer a =
+            api.get(
+                "/v1/approvals?all="
+                    + all
+                    + "&limit="
+                    + limit
+                    + (tenant == null
+                        ? ""
+                        : "&tenant_id=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)));
+        if (a.status() != 200) {
+          throw new CtlException(api.server + ": " + a.error());
+        }
+        rows = a.body().path("approvals");
+        source = api.server;
+      } else {
+        long now = System.currentTimeMillis();
+        try (ChainStore store = where.open()) {
+          ArrayNode list = Json.MAPPER.createArrayNode();
+          ChainStores.approvals(store)
+              .list(where.tenantOrAll(), !all, now, limit)
+              .forEach(r -> list.add(toJson(r, now)));
+          rows = list;
+          source = store.describe();
+        }
+      }
+      if (json) {
+        ObjectNode doc = Json.object();
+        doc.put("store", source);
+        doc.set("approvals", rows);
+        out.println(Json.write(doc));
+      } else if (rows.isEmpty()) {
+        spec.commandLine()
+            .getErr()
+            .println("no " + (all ? "" : "pending ") + "approval requests in " + source);
+      } else {
+        for (JsonNode r : rows) {
+          out.println(
+              r.path("token").asText()
+                  + "  "
+                  + r.path("state").asText()
+                  + "  "
+                  + r.path("tenant_id").asText()
+                  + "/"
+                  + r.path("session_id").asText()
+                  + "  "
+                  + r.path("tool_name").asText()
+                  + " "
+                  + Json.write(r.path("args"))
+                  + "  expires "
+                  + SessionsCommand.iso(r.path("expires_unix_ms").asLong()));
         }
       }
       out.flush();
