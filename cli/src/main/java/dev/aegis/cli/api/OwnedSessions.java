@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * The sessions the control API appends to, loaded on first use by replaying the stored chain
  * through a fresh guard (so state survives a restart), kept in a bounded LRU (evicted state is
- * rebuilt from the chain). A chain whose first event is an aegis-proxy SESSION_STARTED belongs to
- * that proxy and is marked read-only. Thread-safe.
+ * rebuilt from the chain). A chain in which an aegis-proxy sealed SESSION_STARTED (at seq 0, or
+ * when it continued the session) belongs to that proxy and is marked read-only. Thread-safe.
  */
 final class OwnedSessions {
   /** Sessions kept in memory; more are rebuilt from the chain when next used. */
@@ -65,8 +65,7 @@ final class OwnedSessions {
             sessionId,
             (ChainRecord r) -> {
               Envelope e = EnvelopeHasher.parse(r.sealed());
-              if (e.seq() == 0
-                  && "SESSION_STARTED".equals(e.eventType())
+              if ("SESSION_STARTED".equals(e.eventType())
                   && "aegis-proxy".equals(e.payload().path("proxy").asText())) {
                 proxy[0] = true;
               }
