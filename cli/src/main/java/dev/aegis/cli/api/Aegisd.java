@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
       "  aegisd --store sqlite:aegis.db --manifest manifest.json",
       "  AEGIS_API_TOKENS=s3cret aegisd --listen 0.0.0.0:8787 --store postgresql://aegis@db/aegis",
       "",
-      "Exit codes: 0 stopped by a signal; 2 bad flags or config; 69 store unavailable or the"
+      "Exit codes: 143 after SIGTERM, 130 after SIGINT; 2 bad flags or config; 69 store unavailable or the"
           + " address cannot be bound."
     })
 public final class Aegisd implements Callable<Integer> {
@@ -104,8 +104,27 @@ public final class Aegisd implements Callable<Integer> {
     System.exit(new CommandLine(new Aegisd()).execute(args));
   }
 
+  /** Counted down once the API, the engine and the store are closed. */
+  private final CountDownLatch closed = new CountDownLatch(1);
+
   @Override
   public Integer call() {
+    try {
+      return run();
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch, long seconds) {
+    try {
+      latch.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Integer run() {
     InetSocketAddress address;
     BearerTokens tokens;
     GuardSettings guard;
@@ -170,7 +189,14 @@ public final class Aegisd implements Callable<Integer> {
       return 69;
     }
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "aegisd-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.countDown();
+                  awaitQuietly(closed, 10); // let main close the API, engine and store first
+                },
+                "aegisd-stop"));
     InetSocketAddress bound = api.address();
     System.err.println(
         "aegisd: listening on http://"
