@@ -1,14 +1,16 @@
 package dev.aegis.cli.ctl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.cli.ApprovalViews;
 import dev.aegis.core.approval.ApprovalRecord;
-import dev.aegis.core.approval.ApprovalStatus;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.json.Json;
 import dev.aegis.store.ChainStores;
 import java.io.PrintWriter;
-import java.util.List;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,41 +71,65 @@ final class ApprovalsCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    @Mixin ServerOptions api;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      long now = System.currentTimeMillis();
-      try (ChainStore store = where.open()) {
-        List<ApprovalRecord> list =
-            ChainStores.approvals(store).list(where.tenantOrAll(), !all, now, limit);
-        if (json) {
-          ObjectNode doc = Json.object();
-          doc.put("store", store.describe());
-          ArrayNode a = doc.putArray("approvals");
-          list.forEach(r -> a.add(toJson(r, now)));
-          out.println(Json.write(doc));
-        } else if (list.isEmpty()) {
-          spec.commandLine()
-              .getErr()
-              .println(
-                  "no " + (all ? "" : "pending ") + "approval requests in " + store.describe());
-        } else {
-          for (ApprovalRecord r : list) {
-            out.println(
-                r.token()
-                    + "  "
-                    + state(r, now)
-                    + "  "
-                    + r.tenantId()
-                    + "/"
-                    + r.sessionId()
-                    + "  "
-                    + r.toolName()
-                    + " "
-                    + Json.write(r.args())
-                    + "  expires "
-                    + SessionsCommand.iso(r.expiresUnixMs()));
-          }
+      JsonNode rows;
+      String source;
+      if (api.remote()) {
+        String tenant = where.tenantOrAll();
+        ServerOptions.Answer a =
+            api.get(
+                "/v1/approvals?all="
+                    + all
+                    + "&limit="
+                    + limit
+                    + (tenant == null
+                        ? ""
+                        : "&tenant_id=" + URLEncoder.encode(tenant, StandardCharsets.UTF_8)));
+        if (a.status() != 200) {
+          throw new CtlException(api.server + ": " + a.error());
+        }
+        rows = a.body().path("approvals");
+        source = api.server;
+      } else {
+        long now = System.currentTimeMillis();
+        try (ChainStore store = where.open()) {
+          ArrayNode list = Json.MAPPER.createArrayNode();
+          ChainStores.approvals(store)
+              .list(where.tenantOrAll(), !all, now, limit)
+              .forEach(r -> list.add(toJson(r, now)));
+          rows = list;
+          source = store.describe();
+        }
+      }
+      if (json) {
+        ObjectNode doc = Json.object();
+        doc.put("store", source);
+        doc.set("approvals", rows);
+        out.println(Json.write(doc));
+      } else if (rows.isEmpty()) {
+        spec.commandLine()
+            .getErr()
+            .println("no " + (all ? "" : "pending ") + "approval requests in " + source);
+      } else {
+        for (JsonNode r : rows) {
+          out.println(
+              r.path("token").asText()
+                  + "  "
+                  + r.path("state").asText()
+                  + "  "
+                  + r.path("tenant_id").asText()
+                  + "/"
+                  + r.path("session_id").asText()
+                  + "  "
+                  + r.path("tool_name").asText()
+                  + " "
+                  + Json.write(r.path("args"))
+                  + "  expires "
+                  + SessionsCommand.iso(r.path("expires_unix_ms").asLong()));
         }
       }
       out.flush();
@@ -113,42 +139,11 @@ final class ApprovalsCommand implements Callable<Integer> {
 
   /** pending, expired, approved, approved+used, denied. */
   static String state(ApprovalRecord r, long now) {
-    if (r.status() == ApprovalStatus.PENDING) {
-      return r.expiredAt(now) ? "expired" : "pending";
-    }
-    if (r.status() == ApprovalStatus.APPROVED && r.usedUnixMs() != 0) {
-      return "used";
-    }
-    return r.status().wireName();
+    return ApprovalViews.state(r, now);
   }
 
   /** The record as JSON with snake_case keys. */
   static ObjectNode toJson(ApprovalRecord r, long now) {
-    ObjectNode o = Json.object();
-    o.put("token", r.token());
-    o.put("state", state(r, now));
-    o.put("tenant_id", r.tenantId());
-    o.put("session_id", r.sessionId());
-    o.put("call_id", r.callId());
-    o.put("tool_name", r.toolName());
-    o.set("args", r.args());
-    o.put("args_sha256", r.argsSha256());
-    o.put("proposal_seq", r.proposalSeq());
-    o.put("created_unix_ms", r.createdUnixMs());
-    o.put("expires_unix_ms", r.expiresUnixMs());
-    if (r.decidedBy() != null) {
-      o.put("decided_by", r.decidedBy());
-      o.put("decided_unix_ms", r.decidedUnixMs());
-    }
-    if (r.editedArgs() != null) {
-      o.set("edited_args", r.editedArgs());
-    }
-    if (r.message() != null) {
-      o.put("message", r.message());
-    }
-    if (r.usedUnixMs() != 0) {
-      o.put("used_unix_ms", r.usedUnixMs());
-    }
-    return o;
+    return ApprovalViews.toJson(r, now);
   }
 }

@@ -1,12 +1,15 @@
 package dev.aegis.cli.ctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.approval.ApprovalStore;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.json.Json;
 import dev.aegis.store.ChainStores;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -71,6 +74,8 @@ final class ApproveCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the decided request as JSON.")
   boolean json;
 
+  @Mixin ServerOptions api;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -83,6 +88,9 @@ final class ApproveCommand implements Callable<Integer> {
       return AegisCtl.EXIT_USAGE;
     }
     String who = by != null ? by : System.getProperty("user.name", "operator");
+    if (api.remote()) {
+      return remote(out, err, edited, who);
+    }
     long now = System.currentTimeMillis();
     try (ChainStore store = where.open()) {
       ApprovalStore.Decided d =
@@ -123,6 +131,36 @@ final class ApproveCommand implements Callable<Integer> {
           return AegisCtl.EXIT_INVALID;
       }
     }
+  }
+
+  /** The same decision through a control API ({@code POST /v1/approvals/TOKEN}). */
+  private int remote(PrintWriter out, PrintWriter err, JsonNode edited, String who) {
+    ObjectNode body = Json.object().put("decision", deny ? "deny" : "approve").put("by", who);
+    if (edited != null) {
+      body.set("args", edited);
+    }
+    if (message != null) {
+      body.put("message", message);
+    }
+    ServerOptions.Answer a =
+        api.post("/v1/approvals/" + URLEncoder.encode(token, StandardCharsets.UTF_8), body);
+    if (a.status() != 200) {
+      err.println("aegisctl approve: " + a.error());
+      return a.status() == 404 || a.status() == 409 ? AegisCtl.EXIT_INVALID : AegisCtl.EXIT_USAGE;
+    }
+    JsonNode r = a.body().path("approval");
+    if (json) {
+      out.println(Json.write(r));
+    } else {
+      out.println(
+          (deny ? "denied " : "approved ")
+              + r.path("tool_name").asText()
+              + " in session "
+              + r.path("session_id").asText()
+              + (edited != null ? " (with edited arguments)" : ""));
+    }
+    out.flush();
+    return AegisCtl.EXIT_OK;
   }
 
   private static JsonNode readArgs(Path file) {

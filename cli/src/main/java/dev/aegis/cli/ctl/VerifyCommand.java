@@ -1,11 +1,14 @@
 package dev.aegis.cli.ctl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.core.chain.ChainHead;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainVerifier;
 import dev.aegis.core.chain.SessionSummary;
 import dev.aegis.core.chain.VerifyResult;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,6 +68,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON report instead of lines of text.")
   boolean json;
 
+  @Mixin ServerOptions api;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -73,7 +78,16 @@ final class VerifyCommand implements Callable<Integer> {
     VerifyReport report = new VerifyReport(out, json);
     List<VerifyResult> results = new ArrayList<>();
     String source;
-    if (file != null) {
+    if (api.remote()) {
+      if (session == null || file != null || where.store != null) {
+        throw new ParameterException(
+            spec.commandLine(), "--server verifies one --session (not with --file or --store)");
+      }
+      source = api.server;
+      VerifyResult r = remote(where.tenantOrDefault(), session);
+      report.chain(r);
+      results.add(r);
+    } else if (file != null) {
       if (where.store != null || where.tenant != null || session != null) {
         throw new ParameterException(
             spec.commandLine(), "--file cannot be combined with --store, --tenant or --session");
@@ -96,6 +110,28 @@ final class VerifyCommand implements Callable<Integer> {
     return results.stream().allMatch(VerifyResult::valid)
         ? AegisCtl.EXIT_OK
         : AegisCtl.EXIT_INVALID;
+  }
+
+  /** Verification by a control API ({@code GET /v1/sessions/S/verify}). */
+  private VerifyResult remote(String tenant, String session) {
+    ServerOptions.Answer a =
+        api.get(
+            "/v1/sessions/"
+                + URLEncoder.encode(session, StandardCharsets.UTF_8)
+                + "/verify?tenant_id="
+                + URLEncoder.encode(tenant, StandardCharsets.UTF_8));
+    if (a.status() != 200) {
+      throw new CtlException(api.server + ": " + a.error());
+    }
+    JsonNode b = a.body();
+    return new VerifyResult(
+        tenant,
+        session,
+        b.path("valid").asBoolean(false),
+        b.path("events").asLong(),
+        b.path("first_bad_seq").asLong(-1),
+        b.path("reason").isTextual() ? b.path("reason").asText() : null,
+        b.path("head_hash").isTextual() ? b.path("head_hash").asText() : null);
   }
 
   private List<Chain> scope(ChainStore store) {

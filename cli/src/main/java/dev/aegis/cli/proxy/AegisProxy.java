@@ -3,6 +3,7 @@ package dev.aegis.cli.proxy;
 import dev.aegis.cli.ConfigFile;
 import dev.aegis.cli.Sizes;
 import dev.aegis.cli.Version;
+import dev.aegis.cli.api.ListenAddress;
 import dev.aegis.core.chain.Durability;
 import dev.aegis.store.ChainStores;
 import dev.aegis.transport.stdio.StdioProxyConfig;
@@ -64,7 +65,9 @@ public final class AegisProxy implements Callable<Integer> {
           "approval-hold",
           "approval-ttl",
           "approval-key",
-          "upstream-id");
+          "upstream-id",
+          "admin-listen",
+          "admin-token-file");
 
   @Option(
       names = "--store",
@@ -237,6 +240,20 @@ public final class AegisProxy implements Callable<Integer> {
       description = "error, warn, info (default) or debug; logs go to stderr.")
   String logLevel;
 
+  @Option(
+      names = "--admin-listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve the control API (health, readiness, metrics, docs/api.md) on this address;"
+              + " off by default. Keep it on loopback or set tokens.")
+  String adminListen;
+
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "FILE",
+      description = "Bearer tokens for --admin-listen, one per line (also $AEGIS_API_TOKENS).")
+  Path adminTokenFile;
+
   @Parameters(
       paramLabel = "CMD",
       arity = "0..*",
@@ -323,7 +340,17 @@ public final class AegisProxy implements Callable<Integer> {
         pathOrNull(
             file.pick(approvalKey == null ? null : approvalKey.toString(), "approval-key", null)),
         file.pick(upstreamId, "upstream-id", null),
-        command);
+        command,
+        adminAddress(file.pick(adminListen, "admin-listen", null)),
+        pathOrNull(
+            file.pick(
+                adminTokenFile == null ? null : adminTokenFile.toString(),
+                "admin-token-file",
+                null)));
+  }
+
+  private static java.net.InetSocketAddress adminAddress(String value) {
+    return value == null ? null : ListenAddress.parse("admin-listen", value);
   }
 
   private static List<Path> defaultOpaDirs() {

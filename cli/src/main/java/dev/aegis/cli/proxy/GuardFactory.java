@@ -2,6 +2,8 @@ package dev.aegis.cli.proxy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.guard.PolicyEngine;
+import dev.aegis.core.metrics.MeteredPolicyEngine;
+import dev.aegis.core.metrics.ProxyMetrics;
 import dev.aegis.guard.PolicyGuard;
 import dev.aegis.guard.manifest.Manifest;
 import dev.aegis.guard.manifest.ManifestException;
@@ -28,18 +30,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (started in the background so the first decision is ready quickly) and the loop settings.
  * Problems a user can fix become {@link IllegalArgumentException}s with the message to print.
  */
-final class GuardFactory {
+public final class GuardFactory {
   private final Manifest manifest;
   private final PolicyEngine engine;
+  private final PolicyEngine unmetered;
   private final AtomicBoolean closing;
 
-  private GuardFactory(Manifest manifest, PolicyEngine engine, AtomicBoolean closing) {
+  private GuardFactory(
+      Manifest manifest, PolicyEngine unmetered, ProxyMetrics metrics, AtomicBoolean closing) {
     this.closing = closing;
     this.manifest = manifest;
-    this.engine = engine;
+    this.unmetered = unmetered;
+    this.engine = new MeteredPolicyEngine(unmetered, metrics);
   }
 
-  static GuardFactory create(ProxySettings s) {
+  /**
+   * Loads the manifest and starts the policy engine; a problem the user can fix throws {@link
+   * IllegalArgumentException} with the message to print.
+   */
+  public static GuardFactory create(GuardSettings s) {
+    return create(s, ProxyMetrics.NOOP);
+  }
+
+  /** As above, reporting every decision to {@code metrics}. */
+  public static GuardFactory create(GuardSettings s, ProxyMetrics metrics) {
     Manifest manifest = s.manifest() == null ? null : loadManifest(s);
     if (manifest == null) {
       System.err.println(
@@ -48,10 +62,10 @@ final class GuardFactory {
     }
     AtomicBoolean closing = new AtomicBoolean();
     PolicyEngine engine = s.policyEngine().equals("opa-grpc") ? sidecar(s) : wasm(s, closing);
-    return new GuardFactory(manifest, engine, closing);
+    return new GuardFactory(manifest, engine, metrics, closing);
   }
 
-  private static PolicyEngine sidecar(ProxySettings s) {
+  private static PolicyEngine sidecar(GuardSettings s) {
     try {
       return OpaGrpcPolicyEngine.connect(
           new OpaGrpcConfig(s.opaAddr(), s.opaDeadline(), s.opaBundleDirs()));
@@ -61,7 +75,7 @@ final class GuardFactory {
   }
 
   /** The Wasm engine; a load failure is reported unless it is only the engine being closed. */
-  private static PolicyEngine wasm(ProxySettings s, AtomicBoolean closing) {
+  private static PolicyEngine wasm(GuardSettings s, AtomicBoolean closing) {
     PolicyBundle bundle;
     try {
       bundle =
@@ -84,7 +98,7 @@ final class GuardFactory {
     return engine;
   }
 
-  private static Manifest loadManifest(ProxySettings s) {
+  private static Manifest loadManifest(GuardSettings s) {
     Manifest m;
     try {
       m = ManifestLoader.load(s.manifest());
@@ -104,7 +118,7 @@ final class GuardFactory {
     return m;
   }
 
-  private static TrustPolicy trustPolicy(ProxySettings s) {
+  private static TrustPolicy trustPolicy(GuardSettings s) {
     List<PublicKey> keys = new ArrayList<>();
     for (Path p : s.trustedKeys()) {
       try {
@@ -116,15 +130,31 @@ final class GuardFactory {
     return new TrustPolicy(TrustPolicy.Mode.parse(s.trust()), keys);
   }
 
-  PolicyGuard guard(boolean trustAnnotations) {
-    LoopSettings loops =
-        manifest == null ? LoopSettings.DEFAULTS : LoopSettings.of(manifest.permissions().loops());
+  /** A fresh guard (empty session state) over this manifest and engine. */
+  public PolicyGuard guard(boolean trustAnnotations) {
     return new PolicyGuard(
         engine,
         manifest == null ? null : manifest.json(),
         manifest == null ? null : manifest.digest(),
-        loops,
+        loops(),
         trustAnnotations);
+  }
+
+  /** The manifest's loop thresholds, or the defaults without a manifest. */
+  public LoopSettings loops() {
+    return manifest == null
+        ? LoopSettings.DEFAULTS
+        : LoopSettings.of(manifest.permissions().loops());
+  }
+
+  /** The loaded manifest, or null when none was given. */
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  /** The policy engine every guard of this factory decides with. */
+  public PolicyEngine engine() {
+    return engine;
   }
 
   /** What SESSION_STARTED records about the guard. */
@@ -140,7 +170,13 @@ final class GuardFactory {
     }
   }
 
-  void close() {
+  /** The engine without metrics, for readiness probes that must not count as decisions. */
+  public PolicyEngine unmeteredEngine() {
+    return unmetered;
+  }
+
+  /** Closes the policy engine. */
+  public void close() {
     closing.set(true);
     engine.close();
   }

@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.cli.Logging;
 import dev.aegis.cli.Version;
+import dev.aegis.cli.api.ApiContext;
+import dev.aegis.cli.api.BearerTokens;
+import dev.aegis.cli.api.ControlApi;
+import dev.aegis.cli.metrics.PrometheusMetrics;
 import dev.aegis.core.approval.ApprovalSettings;
 import dev.aegis.core.approval.ApprovalSigner;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.json.Json;
+import dev.aegis.core.metrics.MeteredChainStore;
 import dev.aegis.core.pins.UpstreamPins;
+import dev.aegis.core.pipeline.Direction;
 import dev.aegis.core.pipeline.GuardOptions;
 import dev.aegis.core.pipeline.ProxySession;
 import dev.aegis.core.pipeline.SessionChain;
@@ -80,26 +86,42 @@ final class ProxyLauncher {
   private int runWith(ProxySettings s, ChainStore store) {
     GuardFactory guards;
     ApprovalSettings approvals;
+    BearerTokens tokens;
+    PrometheusMetrics metrics = new PrometheusMetrics();
     try {
+      tokens =
+          s.adminListen() == null
+              ? BearerTokens.none()
+              : BearerTokens.load(s.adminTokenFile(), System.getenv(BearerTokens.ENV));
       approvals = approvals(s, store);
-      guards = GuardFactory.create(s);
+      guards = GuardFactory.create(s.guardSettings(), metrics);
     } catch (IllegalArgumentException e) {
       System.err.println("aegis-proxy: " + e.getMessage());
       return 2;
     }
     try {
-      return runGuarded(s, store, guards, approvals);
+      return runGuarded(s, new Wiring(store, guards, metrics, tokens), approvals);
     } finally {
       guards.close();
     }
   }
 
-  private int runGuarded(
-      ProxySettings s, ChainStore store, GuardFactory guards, ApprovalSettings approvals) {
+  /** The parts a run shares with its control API: the store (plain and metered) and metrics. */
+  private record Wiring(
+      ChainStore rawStore, GuardFactory guards, PrometheusMetrics metrics, BearerTokens tokens) {
+    ChainStore store() {
+      return new MeteredChainStore(rawStore, metrics);
+    }
+  }
+
+  private int runGuarded(ProxySettings s, Wiring w, ApprovalSettings approvals) {
+    ChainStore store = w.rawStore();
+    GuardFactory guards = w.guards();
     SessionChain chain;
     ProxySession session;
     try {
-      chain = SessionChain.open(store, InstantSource.system(), s.tenant(), s.user(), s.session());
+      chain =
+          SessionChain.open(w.store(), InstantSource.system(), s.tenant(), s.user(), s.session());
       long resumedAt = chain.nextSeq();
       PolicyGuard guard = guards.guard(s.trustAnnotations());
       UpstreamPins pins = new UpstreamPins(s.upstreamId(), ChainStores.pins(store));
@@ -127,6 +149,42 @@ final class ProxyLauncher {
       System.err.println("aegis-proxy: cannot start the audit chain: " + rootMessage(e));
       return EXIT_UNAVAILABLE;
     }
+    ControlApi admin;
+    try {
+      admin = startAdmin(s, w, session);
+    } catch (IOException e) {
+      System.err.println(
+          "aegis-proxy: cannot serve --admin-listen " + s.adminListen() + ": " + e.getMessage());
+      session.terminate(Json.object().put("reason", "admin listener could not be bound"));
+      return EXIT_UNAVAILABLE;
+    }
+    try (admin) {
+      return relay(s, session);
+    }
+  }
+
+  /** Starts the control API beside the proxy when --admin-listen is set (else a closed stub). */
+  private static ControlApi startAdmin(ProxySettings s, Wiring w, ProxySession session)
+      throws IOException {
+    PrometheusMetrics m = w.metrics();
+    for (Direction d : Direction.values()) {
+      m.frames(d.wireName(), session, x -> x.sealedFrames(d));
+    }
+    m.openSessions(session, x -> 1);
+    if (s.adminListen() == null) {
+      return null;
+    }
+    ApiContext ctx = new ApiContext(w.store(), w.rawStore(), w.guards(), m, InstantSource.system());
+    ControlApi api = ControlApi.start(s.adminListen(), ctx, w.tokens());
+    System.err.println(
+        "aegis: control API on http://"
+            + api.address().getHostString()
+            + ":"
+            + api.address().getPort());
+    return api;
+  }
+
+  private int relay(ProxySettings s, ProxySession session) {
     StdioProxyConfig config =
         new StdioProxyConfig(s.command(), s.maxFrameBytes(), s.shutdownGrace());
     StdioProxy proxy = new StdioProxy(config, session, clientIn, clientOut);

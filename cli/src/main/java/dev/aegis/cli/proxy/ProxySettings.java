@@ -2,6 +2,7 @@ package dev.aegis.cli.proxy;
 
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.pins.UpstreamIds;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +37,9 @@ record ProxySettings(
     Duration approvalTtl,
     Path approvalKey,
     String upstreamId,
-    List<String> command) {
+    List<String> command,
+    InetSocketAddress adminListen,
+    Path adminTokenFile) {
 
   static final String DEFAULT_TENANT = "default";
 
@@ -68,6 +71,19 @@ record ProxySettings(
           "missing MCP server command (expected: aegis-proxy [options] -- CMD [ARGS...])");
     }
     upstreamId = upstreamId == null ? UpstreamIds.stdio(command) : UpstreamIds.check(upstreamId);
+  }
+
+  /** The guard part of the settings. */
+  GuardSettings guardSettings() {
+    return new GuardSettings(
+        manifest,
+        policyBundle,
+        policyEngine,
+        opaAddr,
+        opaDeadline,
+        opaBundleDirs,
+        trust,
+        trustedKeys);
   }
 
   private static void requireId(String name, String value) {
