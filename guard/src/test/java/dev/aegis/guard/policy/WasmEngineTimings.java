@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * decision takes in steady state, for one execution mode per run (run each in a fresh JVM):
  *
  * <pre>
- * java -cp … dev.aegis.guard.policy.WasmEngineTimings [INTERPRETER|COMPILER|INTERPRETER_THEN_COMPILER] [N]
+ * java -cp … dev.aegis.guard.policy.WasmEngineTimings [AUTO|PRECOMPILED|INTERPRETER|COMPILER|INTERPRETER_THEN_COMPILER] [N]
  * </pre>
  */
 public final class WasmEngineTimings {
@@ -32,8 +32,7 @@ public final class WasmEngineTimings {
 
   /** Runs the measurement. */
   public static void main(String[] args) throws Exception {
-    WasmExecution mode =
-        args.length > 0 ? WasmExecution.valueOf(args[0]) : WasmExecution.INTERPRETER_THEN_COMPILER;
+    WasmExecution mode = args.length > 0 ? WasmExecution.valueOf(args[0]) : WasmExecution.AUTO;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
     long mainAt = System.currentTimeMillis() - jvmStart;
@@ -62,7 +61,7 @@ public final class WasmEngineTimings {
     Decision second = engine.decide(input).get(30, TimeUnit.SECONDS);
     out("  second decision %.1f ms (%s)", ms(System.nanoTime() - verifiedAt), second.reason());
 
-    if (mode == WasmExecution.INTERPRETER_THEN_COMPILER) {
+    if (mode != WasmExecution.INTERPRETER) {
       while (!engine.compiledInService()) {
         Thread.sleep(5);
       }
