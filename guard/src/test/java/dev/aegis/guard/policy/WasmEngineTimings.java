@@ -1,6 +1,7 @@
 package dev.aegis.guard.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.styra.opa.wasm.OpaPolicy;
 import dev.aegis.core.guard.Decision;
 import dev.aegis.core.json.Json;
 import java.lang.management.ManagementFactory;
@@ -79,6 +80,85 @@ public final class WasmEngineTimings {
             + " p99 %.1f us",
         n, took[n / 2] / 1e3, took[n * 99 / 100] / 1e3);
     engine.close();
+    if (mode != WasmExecution.INTERPRETER) {
+      onTheCallingThread(input, mode, n);
+    }
+  }
+
+  /**
+   * The evaluation alone, without the hand-off to an engine thread: serialising the input, the Wasm
+   * ({@code opa_eval}), parsing the result set; and, as a same-run baseline, the same module
+   * compiled at run time behind opa-java-wasm's own per-decision path ({@code
+   * OpaPolicy.evaluate(String)}: input parsed by a separate call, result dumped by another).
+   */
+  private static void onTheCallingThread(JsonNode input, WasmExecution mode, int n)
+      throws Exception {
+    PolicyBundle bundle = PolicyBundle.builtIn();
+    PolicyModule module = new PolicyModule(bundle);
+    OpaInstance opa =
+        module.instantiate(
+            mode == WasmExecution.COMPILER || mode == WasmExecution.INTERPRETER_THEN_COMPILER
+                ? PolicyModule.Kind.COMPILED
+                : PolicyModule.Kind.PRECOMPILED);
+    opa.loadData(bundle.data());
+    int entrypoint = opa.entrypoints().get(WasmEngineConfig.DEFAULT_ENTRYPOINT).intValue();
+    long[] ours =
+        time(
+            n,
+            () ->
+                OpaResultSet.decision(
+                    opa.evaluate(entrypoint, Json.MAPPER.writeValueAsBytes(input)),
+                    WasmEngineConfig.DEFAULT_ENTRYPOINT));
+    OpaPolicy library =
+        OpaPolicy.builder()
+            .withPolicy(bundle.wasm())
+            .withInitialMemory(WasmInstances.INITIAL_MEMORY_PAGES)
+            .withMaxMemory(WasmInstances.MAX_MEMORY_PAGES)
+            .build();
+    library.entrypoint(entrypoint);
+    long[] theirs =
+        time(
+            n,
+            () ->
+                OpaResultSet.decision(
+                    library
+                        .evaluate(Json.write(input))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    WasmEngineConfig.DEFAULT_ENTRYPOINT));
+    out(
+        "  on the calling thread, %d decisions each: this engine (%s) p50 %.1f us, p99 %.1f us;"
+            + " opa-java-wasm OpaPolicy (run-time compiled) p50 %.1f us, p99 %.1f us",
+        n,
+        mode,
+        ours[n / 2] / 1e3,
+        ours[n * 99 / 100] / 1e3,
+        theirs[n / 2] / 1e3,
+        theirs[n * 99 / 100] / 1e3);
+  }
+
+  private interface Decide {
+    Decision run() throws Exception;
+  }
+
+  private static long[] time(int n, Decide d) throws Exception {
+    for (int i = 0; i < n; i++) {
+      check(d.run());
+    }
+    long[] took = new long[n];
+    for (int i = 0; i < n; i++) {
+      long s = System.nanoTime();
+      Decision got = d.run();
+      took[i] = System.nanoTime() - s;
+      check(got);
+    }
+    Arrays.sort(took);
+    return took;
+  }
+
+  private static void check(Decision d) {
+    if (!"OK".equals(d.reason())) {
+      throw new IllegalStateException("decision " + d.reason() + ", expected OK");
+    }
   }
 
   private static double ms(long nanos) {
