@@ -5,7 +5,6 @@ import dev.aegis.core.guard.Decision;
 import dev.aegis.core.json.Json;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads what an OPA Wasm evaluation returns, a result set {@code [{"result": VALUE}]}, as a
@@ -18,10 +17,10 @@ final class OpaResultSet {
   private OpaResultSet() {}
 
   /** The decision in a result set; never null, never throws. */
-  static Decision decision(String resultSet, String entrypoint) {
+  static Decision decision(byte[] resultSet, String entrypoint) {
     JsonNode set;
     try {
-      set = Json.parse(resultSet.getBytes(StandardCharsets.UTF_8));
+      set = Json.parse(resultSet);
     } catch (IOException | RuntimeException e) {
       return malformed(entrypoint, "the result set is not JSON");
     }

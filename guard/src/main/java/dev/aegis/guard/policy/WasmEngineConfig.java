@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param startupTimeout longest time a decision asked for while the engine is still loading waits
  *     for it, before its own deadline starts
  * @param instances policy instances, and threads evaluating them in parallel
- * @param execution interpreter, compiler, or interpreter first then compiler
+ * @param execution how the Wasm runs (see {@link WasmExecution})
  */
 public record WasmEngineConfig(
     String entrypoint,
@@ -33,8 +33,8 @@ public record WasmEngineConfig(
   /** Default number of instances: a slow evaluation does not hold up every other one. */
   public static final int DEFAULT_INSTANCES = 2;
 
-  /** Default execution: interpreter first, compiled as soon as it is built. */
-  public static final WasmExecution DEFAULT_EXECUTION = WasmExecution.INTERPRETER_THEN_COMPILER;
+  /** Default execution: precompiled for the built-in bundle, else interpreter then compiler. */
+  public static final WasmExecution DEFAULT_EXECUTION = WasmExecution.AUTO;
 
   /** Checks every setting. */
   public WasmEngineConfig {

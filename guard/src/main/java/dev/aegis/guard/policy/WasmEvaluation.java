@@ -4,6 +4,7 @@ import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.core.guard.Decision;
 import dev.aegis.core.json.Json;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 
@@ -78,6 +79,13 @@ final class WasmEvaluation implements Runnable {
   }
 
   private Decision evaluate() {
+    byte[] json;
+    try {
+      json = Json.MAPPER.writeValueAsBytes(input);
+    } catch (IOException e) {
+      fail("input not serialisable: " + e.getClass().getSimpleName());
+      return Decision.policyError();
+    }
     WasmInstances.Slot slot;
     try {
       slot = instances.borrow();
@@ -85,9 +93,9 @@ final class WasmEvaluation implements Runnable {
       return Decision.policyError(); // expired (already logged) or the engine is closing
     }
     boolean healthy = false;
-    String resultSet;
+    byte[] resultSet;
     try {
-      resultSet = slot.policy().evaluate(Json.write(input));
+      resultSet = slot.opa().evaluate(instances.entrypointId(), json);
       healthy = true;
     } catch (ChicoryInterruptedException e) {
       fail("evaluation interrupted");

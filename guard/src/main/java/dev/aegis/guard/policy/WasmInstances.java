@@ -1,20 +1,13 @@
 package dev.aegis.guard.policy;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.styra.opa.wasm.DefaultMappers;
 import com.styra.opa.wasm.OpaBuiltin;
-import com.styra.opa.wasm.OpaPolicy;
-import com.styra.opa.wasm.OpaWasm;
 import com.styra.opa.wasm.builtins.Provided;
-import dev.aegis.core.json.Json;
-import java.io.ByteArrayInputStream;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -25,11 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * The engine's policy instances. An {@link OpaPolicy} is not thread-safe (one Wasm linear memory
- * and heap pointers per instance), so each evaluation borrows an instance for itself. Instances are
- * built on one background loader thread: the first as fast as possible, then (after checking the
- * policy's built-in functions) the rest, compiled when the execution mode asks for it; an instance
- * that failed or was interrupted is replaced.
+ * The engine's policy instances. An {@link OpaInstance} is not thread-safe (one Wasm linear memory
+ * and heap per instance), so each evaluation borrows an instance for itself. Instances are built on
+ * one background loader thread: the first as fast as possible (its entrypoints and built-in
+ * functions checked on the way), then the rest, of the kind the execution mode asks for (see {@link
+ * WasmExecution}); an instance that failed or was interrupted is replaced.
  *
  * <p>Threading: {@link #borrow}, {@link #release} and {@link #discard} may be called from any
  * thread; instances are only built on the loader thread.
@@ -43,11 +36,12 @@ final class WasmInstances implements AutoCloseable {
   /** Cap of an instance's linear memory, in 64 KiB pages: 128 MiB, against runaway policies. */
   static final int MAX_MEMORY_PAGES = 2048;
 
-  /** One policy instance and whether it runs compiled. */
-  record Slot(OpaPolicy policy, boolean compiled) {}
+  /** One policy instance and whether it runs compiled (at build time or at run time). */
+  record Slot(OpaInstance opa, boolean compiled) {}
 
   private final PolicyBundle bundle;
   private final WasmEngineConfig config;
+  private final PolicyModule module; // loader thread only
   private final ExecutorService loader;
   private final LinkedBlockingDeque<Slot> idle = new LinkedBlockingDeque<>();
   private final AtomicInteger liveCompiled = new AtomicInteger();
@@ -56,12 +50,14 @@ final class WasmInstances implements AutoCloseable {
   private final CompletableFuture<Void> verified = new CompletableFuture<>();
   private volatile boolean targetCompiled;
   private volatile boolean closed;
-  private int entrypointId = -1; // loader thread only
+  private volatile int entrypointId = -1; // set by the loader before the first instance is lent
+  private PolicyModule.Kind targetKind; // loader thread only
 
   /** Starts loading the bundle in the background; {@link #ready()} tells when it can decide. */
   WasmInstances(PolicyBundle bundle, WasmEngineConfig config) {
     this.bundle = bundle;
     this.config = config;
+    this.module = new PolicyModule(bundle);
     this.targetCompiled = config.execution() != WasmExecution.INTERPRETER;
     this.loader =
         Executors.newSingleThreadExecutor(
@@ -118,6 +114,11 @@ final class WasmInstances implements AutoCloseable {
     }
   }
 
+  /** The id of the configured entrypoint; valid once {@link #ready()} completed normally. */
+  int entrypointId() {
+    return entrypointId;
+  }
+
   /** Whether compiled instances are serving (for diagnostics and timings). */
   boolean compiledInService() {
     return liveCompiled.get() > 0;
@@ -132,8 +133,24 @@ final class WasmInstances implements AutoCloseable {
   }
 
   private void start() {
+    boolean precompiled = PolicyModule.precompiled(bundle);
+    PolicyModule.Kind first = firstKind(config.execution(), precompiled);
+    targetKind = targetKind(config.execution(), precompiled);
+    List<String> missing;
     try {
-      add(build(config.execution() == WasmExecution.COMPILER));
+      OpaInstance opa = module.instantiate(first);
+      entrypointId = entrypointId(opa.entrypoints());
+      JsonNode builtins = opa.builtins();
+      missing = missingBuiltins(builtins, first);
+      if (first == PolicyModule.Kind.PRECOMPILED && !missing.isEmpty()) {
+        throw new PolicyLoadException(missingMessage(missing));
+      }
+      if (builtins.size() > 0) {
+        module.needsHostBuiltins();
+        opa = module.instantiate(first);
+      }
+      opa.loadData(bundle.data());
+      add(new Slot(opa, first != PolicyModule.Kind.INTERPRETED));
       ready.complete(null);
     } catch (PolicyLoadException e) {
       failLoad(e);
@@ -146,20 +163,14 @@ final class WasmInstances implements AutoCloseable {
                   bundle.source() + ": not a loadable OPA Wasm policy: " + e, e));
       return;
     }
-    // Off the path to the first decision: decisions that never reach a missing built-in are right,
-    // and those that do fail closed anyway; the check only makes the problem visible at load.
-    try {
-      checkBuiltins();
+    // Decisions that never reach a missing built-in are right, and those that do fail closed
+    // anyway; the check only makes the problem visible at load.
+    if (missing.isEmpty()) {
       verified.complete(null);
-    } catch (PolicyLoadException e) {
+    } else {
+      PolicyLoadException e = new PolicyLoadException(missingMessage(missing));
       LOG.log(Level.ERROR, e.getMessage());
       verified.completeExceptionally(e);
-    } catch (RuntimeException e) {
-      if (closed) {
-        return;
-      }
-      LOG.log(Level.WARNING, "could not list the policy's built-in functions", e);
-      verified.complete(null);
     }
     fill();
   }
@@ -169,18 +180,20 @@ final class WasmInstances implements AutoCloseable {
     verified.completeExceptionally(e);
   }
 
-  /** Builds instances until the target mode has its full count; runs on the loader thread. */
+  /** Builds instances until the target kind has its full count; runs on the loader thread. */
   private void fill() {
     while (!closed && live(targetCompiled).get() < config.instances()) {
       Slot slot;
       try {
-        slot = build(targetCompiled);
+        slot = build(targetKind);
       } catch (Exception | LinkageError | StackOverflowError e) {
         if (closed) {
           return;
         }
-        if (targetCompiled && config.execution() != WasmExecution.COMPILER) {
+        if (targetKind == PolicyModule.Kind.COMPILED
+            && config.execution() == WasmExecution.INTERPRETER_THEN_COMPILER) {
           LOG.log(Level.WARNING, "compiling the policy failed; staying on the interpreter", e);
+          targetKind = PolicyModule.Kind.INTERPRETED;
           targetCompiled = false;
           continue;
         }
@@ -216,71 +229,73 @@ final class WasmInstances implements AutoCloseable {
     return compiled ? liveCompiled : liveInterpreted;
   }
 
-  private Slot build(boolean compiled) throws PolicyLoadException {
-    OpaPolicy.Builder builder =
-        OpaPolicy.builder()
-            .withPolicy(bundle.wasmUnsafe())
-            .withInitialMemory(INITIAL_MEMORY_PAGES)
-            .withMaxMemory(MAX_MEMORY_PAGES);
-    if (!compiled) {
-      builder.disableCompiler();
-    }
-    OpaPolicy policy = builder.build();
-    policy.entrypoint(entrypointId(policy));
-    if (bundle.data() != null) {
-      policy.data(bundle.data());
-    }
-    return new Slot(policy, compiled);
+  private Slot build(PolicyModule.Kind kind) throws PolicyLoadException {
+    OpaInstance opa = module.instantiate(kind);
+    opa.loadData(bundle.data());
+    return new Slot(opa, kind != PolicyModule.Kind.INTERPRETED);
   }
 
-  private int entrypointId(OpaPolicy policy) throws PolicyLoadException {
-    if (entrypointId < 0) {
-      Map<String, Integer> entrypoints = policy.entrypoints();
-      Integer id = entrypoints.get(config.entrypoint());
-      if (id == null) {
-        throw new PolicyLoadException(
-            bundle.source()
-                + ": no entrypoint "
-                + config.entrypoint()
-                + " (it has: "
-                + new TreeSet<>(entrypoints.keySet())
-                + "); build it with `opa build -t wasm -e "
-                + config.entrypoint()
-                + " …`");
-      }
-      entrypointId = id;
+  /** The kind of the first instance: the quickest to build that the mode allows. */
+  private static PolicyModule.Kind firstKind(WasmExecution execution, boolean precompiled) {
+    return switch (execution) {
+      case AUTO -> precompiled ? PolicyModule.Kind.PRECOMPILED : PolicyModule.Kind.INTERPRETED;
+      case PRECOMPILED -> PolicyModule.Kind.PRECOMPILED;
+      case COMPILER -> PolicyModule.Kind.COMPILED;
+      case INTERPRETER, INTERPRETER_THEN_COMPILER -> PolicyModule.Kind.INTERPRETED;
+    };
+  }
+
+  /** The kind the engine settles on once every instance is built. */
+  private static PolicyModule.Kind targetKind(WasmExecution execution, boolean precompiled) {
+    return switch (execution) {
+      case AUTO -> precompiled ? PolicyModule.Kind.PRECOMPILED : PolicyModule.Kind.COMPILED;
+      case PRECOMPILED -> PolicyModule.Kind.PRECOMPILED;
+      case COMPILER, INTERPRETER_THEN_COMPILER -> PolicyModule.Kind.COMPILED;
+      case INTERPRETER -> PolicyModule.Kind.INTERPRETED;
+    };
+  }
+
+  private String missingMessage(List<String> missing) {
+    return bundle.source()
+        + ": the policy calls built-in functions the in-process engine does not provide: "
+        + String.join(", ", missing)
+        + " (use the OPA sidecar engine, or avoid them)";
+  }
+
+  private int entrypointId(JsonNode entrypoints) throws PolicyLoadException {
+    JsonNode id = entrypoints.get(config.entrypoint());
+    if (id == null || !id.canConvertToInt()) {
+      Set<String> names = new TreeSet<>();
+      entrypoints.fieldNames().forEachRemaining(names::add);
+      throw new PolicyLoadException(
+          bundle.source()
+              + ": no entrypoint "
+              + config.entrypoint()
+              + " (it has: "
+              + names
+              + "); build it with `opa build -t wasm -e "
+              + config.entrypoint()
+              + " …`");
     }
-    return entrypointId;
+    return id.intValue();
   }
 
   /**
-   * Fails the load when the policy calls built-in functions that the host must provide and
-   * opa-java-wasm does not (e.g. {@code time.now_ns}): every decision reaching one would fail.
+   * The built-in functions the policy asks the host for that the host of {@code kind} lacks (e.g.
+   * {@code time.now_ns}): every decision reaching one would fail. opa-java-wasm hosts the few it
+   * provides; the build-time compiled module has only Aegis's host, which provides none.
    */
-  private void checkBuiltins() throws PolicyLoadException {
-    OpaWasm wasm =
-        OpaWasm.builder()
-            .withInputStream(new ByteArrayInputStream(bundle.wasmUnsafe()))
-            .withJsonMapper(DefaultMappers.jsonMapper)
-            .withYamlMapper(DefaultMappers.yamlMapper)
-            .withMemory(
-                new ByteArrayMemory(new MemoryLimits(INITIAL_MEMORY_PAGES, MAX_MEMORY_PAGES)))
-            .disableCompiler()
-            .build();
-    int json = wasm.exports().opaJsonDump(wasm.exports().builtins());
-    JsonNode needed = Json.parseTrusted(wasm.memory().readCString(json));
+  private static List<String> missingBuiltins(JsonNode needed, PolicyModule.Kind kind) {
     Set<String> provided =
-        Arrays.stream(Provided.all()).map(OpaBuiltin.Builtin::name).collect(Collectors.toSet());
-    List<String> missing = new java.util.ArrayList<>();
-    needed.fieldNames().forEachRemaining(n -> missing.add(n));
+        kind == PolicyModule.Kind.PRECOMPILED
+            ? Set.of()
+            : Arrays.stream(Provided.all())
+                .map(OpaBuiltin.Builtin::name)
+                .collect(Collectors.toSet());
+    List<String> missing = new ArrayList<>();
+    needed.fieldNames().forEachRemaining(missing::add);
     missing.removeAll(provided);
-    if (!missing.isEmpty()) {
-      missing.sort(null);
-      throw new PolicyLoadException(
-          bundle.source()
-              + ": the policy calls built-in functions the in-process engine does not provide: "
-              + String.join(", ", missing)
-              + " (use the OPA sidecar engine, or avoid them)");
-    }
+    missing.sort(null);
+    return missing;
   }
 }

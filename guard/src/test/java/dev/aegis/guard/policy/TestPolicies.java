@@ -17,10 +17,14 @@ final class TestPolicies {
 
   /** The gzipped OPA bundle's bytes. */
   static byte[] bundleBytes() {
-    try (InputStream in =
-        TestPolicies.class.getResourceAsStream(DIR + "testpolicy/test-policy.tar.gz")) {
+    return resource("test-policy.tar.gz");
+  }
+
+  /** The bytes of a file under {@code testpolicy/} on the test classpath. */
+  static byte[] resource(String name) {
+    try (InputStream in = TestPolicies.class.getResourceAsStream(DIR + "testpolicy/" + name)) {
       if (in == null) {
-        throw new IllegalStateException("test-policy.tar.gz missing from the test classpath");
+        throw new IllegalStateException(name + " missing from the test classpath");
       }
       return in.readAllBytes();
     } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.aegis.guard.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.guard.Decision;
@@ -147,6 +148,9 @@ class WasmEngineFaultsTest {
   void everyExecutionModeGivesTheSameAnswers() throws Exception {
     List<DecisionCase> cases = DecisionCase.readDirectory(TestPolicies.casesDirectory());
     for (WasmExecution mode : WasmExecution.values()) {
+      if (mode == WasmExecution.PRECOMPILED) {
+        continue; // only the built-in bundle has build-time compiled code: see below
+      }
       WasmPolicyEngine engine =
           track(
               WasmPolicyEngine.load(
@@ -154,6 +158,34 @@ class WasmEngineFaultsTest {
       for (DecisionCase c : cases) {
         assertThat(c.mismatch(decide(engine, c.input()))).as(mode + " " + c.id()).isNull();
       }
+    }
+  }
+
+  @Test
+  void precompiledExecutionRefusesABundleOtherThanTheBuiltInOne() {
+    assertThatThrownBy(
+            () ->
+                WasmPolicyEngine.load(
+                    TestPolicies.bundle(),
+                    WasmEngineConfig.defaults().withExecution(WasmExecution.PRECOMPILED)))
+        .isInstanceOf(PolicyLoadException.class)
+        .hasMessageContaining("no build-time compiled code for this bundle");
+  }
+
+  @Test
+  void aPolicyCallingAHostBuiltInIsDecidedInEveryMode() throws Exception {
+    PolicyBundle needsHost = PolicyBundle.of(TestPolicies.resource("needs-host.tar.gz"), "nh");
+    for (WasmExecution mode :
+        List.of(
+            WasmExecution.AUTO,
+            WasmExecution.INTERPRETER,
+            WasmExecution.COMPILER,
+            WasmExecution.INTERPRETER_THEN_COMPILER)) {
+      WasmPolicyEngine engine =
+          track(WasmPolicyEngine.load(needsHost, WasmEngineConfig.defaults().withExecution(mode)));
+      ObjectNode input = Json.object();
+      input.putArray("items").add(1).add(2).add(3);
+      assertThat(decide(engine, input).reason()).as(mode.name()).isEqualTo("ITEMS_3");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.aegis.guard.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.styra.opa.wasm.OpaPolicy;
 import dev.aegis.core.guard.Decision;
 import dev.aegis.core.json.Json;
 import java.lang.management.ManagementFactory;
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * decision takes in steady state, for one execution mode per run (run each in a fresh JVM):
  *
  * <pre>
- * java -cp … dev.aegis.guard.policy.WasmEngineTimings [INTERPRETER|COMPILER|INTERPRETER_THEN_COMPILER] [N]
+ * java -cp … dev.aegis.guard.policy.WasmEngineTimings [AUTO|PRECOMPILED|INTERPRETER|COMPILER|INTERPRETER_THEN_COMPILER] [N]
  * </pre>
  */
 public final class WasmEngineTimings {
@@ -32,8 +33,7 @@ public final class WasmEngineTimings {
 
   /** Runs the measurement. */
   public static void main(String[] args) throws Exception {
-    WasmExecution mode =
-        args.length > 0 ? WasmExecution.valueOf(args[0]) : WasmExecution.INTERPRETER_THEN_COMPILER;
+    WasmExecution mode = args.length > 0 ? WasmExecution.valueOf(args[0]) : WasmExecution.AUTO;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
     long mainAt = System.currentTimeMillis() - jvmStart;
@@ -62,7 +62,7 @@ public final class WasmEngineTimings {
     Decision second = engine.decide(input).get(30, TimeUnit.SECONDS);
     out("  second decision %.1f ms (%s)", ms(System.nanoTime() - verifiedAt), second.reason());
 
-    if (mode == WasmExecution.INTERPRETER_THEN_COMPILER) {
+    if (mode != WasmExecution.INTERPRETER) {
       while (!engine.compiledInService()) {
         Thread.sleep(5);
       }
@@ -80,6 +80,85 @@ public final class WasmEngineTimings {
             + " p99 %.1f us",
         n, took[n / 2] / 1e3, took[n * 99 / 100] / 1e3);
     engine.close();
+    if (mode != WasmExecution.INTERPRETER) {
+      onTheCallingThread(input, mode, n);
+    }
+  }
+
+  /**
+   * The evaluation alone, without the hand-off to an engine thread: serialising the input, the Wasm
+   * ({@code opa_eval}), parsing the result set; and, as a same-run baseline, the same module
+   * compiled at run time behind opa-java-wasm's own per-decision path ({@code
+   * OpaPolicy.evaluate(String)}: input parsed by a separate call, result dumped by another).
+   */
+  private static void onTheCallingThread(JsonNode input, WasmExecution mode, int n)
+      throws Exception {
+    PolicyBundle bundle = PolicyBundle.builtIn();
+    PolicyModule module = new PolicyModule(bundle);
+    OpaInstance opa =
+        module.instantiate(
+            mode == WasmExecution.COMPILER || mode == WasmExecution.INTERPRETER_THEN_COMPILER
+                ? PolicyModule.Kind.COMPILED
+                : PolicyModule.Kind.PRECOMPILED);
+    opa.loadData(bundle.data());
+    int entrypoint = opa.entrypoints().get(WasmEngineConfig.DEFAULT_ENTRYPOINT).intValue();
+    long[] ours =
+        time(
+            n,
+            () ->
+                OpaResultSet.decision(
+                    opa.evaluate(entrypoint, Json.MAPPER.writeValueAsBytes(input)),
+                    WasmEngineConfig.DEFAULT_ENTRYPOINT));
+    OpaPolicy library =
+        OpaPolicy.builder()
+            .withPolicy(bundle.wasm())
+            .withInitialMemory(WasmInstances.INITIAL_MEMORY_PAGES)
+            .withMaxMemory(WasmInstances.MAX_MEMORY_PAGES)
+            .build();
+    library.entrypoint(entrypoint);
+    long[] theirs =
+        time(
+            n,
+            () ->
+                OpaResultSet.decision(
+                    library
+                        .evaluate(Json.write(input))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    WasmEngineConfig.DEFAULT_ENTRYPOINT));
+    out(
+        "  on the calling thread, %d decisions each: this engine (%s) p50 %.1f us, p99 %.1f us;"
+            + " opa-java-wasm OpaPolicy (run-time compiled) p50 %.1f us, p99 %.1f us",
+        n,
+        mode,
+        ours[n / 2] / 1e3,
+        ours[n * 99 / 100] / 1e3,
+        theirs[n / 2] / 1e3,
+        theirs[n * 99 / 100] / 1e3);
+  }
+
+  private interface Decide {
+    Decision run() throws Exception;
+  }
+
+  private static long[] time(int n, Decide d) throws Exception {
+    for (int i = 0; i < n; i++) {
+      check(d.run());
+    }
+    long[] took = new long[n];
+    for (int i = 0; i < n; i++) {
+      long s = System.nanoTime();
+      Decision got = d.run();
+      took[i] = System.nanoTime() - s;
+      check(got);
+    }
+    Arrays.sort(took);
+    return took;
+  }
+
+  private static void check(Decision d) {
+    if (!"OK".equals(d.reason())) {
+      throw new IllegalStateException("decision " + d.reason() + ", expected OK");
+    }
   }
 
   private static double ms(long nanos) {

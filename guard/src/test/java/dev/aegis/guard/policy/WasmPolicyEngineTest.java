@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The engine contract on the in-process Wasm engine with the built-in decide bundle, in the default
- * execution mode (the cases run across the switch from interpreter to compiled).
+ * execution mode: the JVM bytecode compiled from it at build time.
  */
 class WasmPolicyEngineTest extends PolicyEngineContractTest {
   /** The cases are about answers: a loaded CI machine must not turn them into POLICY_ERRORs. */
@@ -34,6 +34,23 @@ class WasmPolicyEngineTest extends PolicyEngineContractTest {
     Path built = repositoryRoot().resolve("policies/build/aegis-decide.wasm");
     byte[] sha = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(built));
     assertThat(engine().bundleDigest()).isEqualTo(HexFormat.of().formatHex(sha));
+  }
+
+  @Test
+  void theBuiltInBundleRunsPrecompiledFromTheStart() {
+    assertThat(((WasmPolicyEngine) engine()).compiledInService()).isTrue();
+  }
+
+  @Test
+  void aByteIdenticalBundleFileRunsPrecompiledToo() throws Exception {
+    Path built = repositoryRoot().resolve("policies/build/aegis-decide.wasm");
+    try (WasmPolicyEngine same =
+        WasmPolicyEngine.load(
+            PolicyBundle.read(built),
+            WasmEngineConfig.defaults().withExecution(WasmExecution.PRECOMPILED))) {
+      assertThat(same.compiledInService()).isTrue();
+      assertThat(same.bundleDigest()).isEqualTo(engine().bundleDigest());
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.core.guard.Decision;
 import dev.aegis.core.guard.PolicyEngine;
+import dev.aegis.core.json.Json;
 import dev.aegis.policy.grpc.proto.auth.CheckRequest;
 import dev.aegis.policy.grpc.proto.auth.CheckResponse;
 import io.grpc.CallOptions;
@@ -37,6 +38,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OpaGrpcPolicyEngine implements PolicyEngine {
   private static final System.Logger LOG = System.getLogger(OpaGrpcPolicyEngine.class.getName());
 
+  /** Warm-up Checks sent by {@link #connect}, one after the other. */
+  static final int WARM_UP_CALLS = 1;
+
+  /** Beyond 30 days grpc-java turns idle mode off. */
+  private static final long IDLE_TIMEOUT_DAYS = 31;
+
+  /** The warm-up input: a non-proposal, which the decide bundle allows at once. */
+  private static final CheckRequest WARM_UP =
+      ExtAuthzCodec.encode(Json.object().set("event", Json.object().put("event_type", "WARM_UP")));
+
   private final OpaGrpcConfig config;
   private final String digest;
   private final ManagedChannel channel;
@@ -49,15 +60,57 @@ public final class OpaGrpcPolicyEngine implements PolicyEngine {
   }
 
   /**
-   * An engine for the sidecar at {@code config.target()}. Connects lazily: a sidecar that is not up
-   * yet makes decisions fail closed until it is. Reads the bundle directories for the digest.
+   * An engine for the sidecar at {@code config.target()}. Starts connecting at once and sends a few
+   * warm-up Checks in the background (their answers are dropped), so the first real decision does
+   * not pay for the connection, class loading and the sidecar's first evaluations; a sidecar that
+   * is not up yet makes decisions fail closed until it is. Reads the bundle directories for the
+   * digest. Never blocks on the network.
    */
   public static OpaGrpcPolicyEngine connect(OpaGrpcConfig config) {
     requireNonNull(config, "config");
     String digest = BundleSources.digest(config.bundleDirectories());
     ManagedChannel channel =
-        Grpc.newChannelBuilder(config.target(), InsecureChannelCredentials.create()).build();
-    return new OpaGrpcPolicyEngine(config, digest, channel);
+        Grpc.newChannelBuilder(config.target(), InsecureChannelCredentials.create())
+            // Never drop the connection for idleness (default: after 30 min): the next decision
+            // would pay for a new one. No keep-alive pings: a grpc-go server (the sidecar) answers
+            // pings more often than every 5 min with GOAWAY.
+            .idleTimeout(IDLE_TIMEOUT_DAYS, TimeUnit.DAYS)
+            .build();
+    OpaGrpcPolicyEngine engine = new OpaGrpcPolicyEngine(config, digest, channel);
+    channel.getState(true);
+    engine.warmUp(WARM_UP_CALLS);
+    return engine;
+  }
+
+  /** Sends {@code n} Checks in turn, each after the previous answer; outcomes are ignored. */
+  private void warmUp(int n) {
+    if (n == 0) {
+      return;
+    }
+    try {
+      ClientCall<CheckRequest, CheckResponse> call =
+          channel.newCall(
+              Authorization.CHECK,
+              CallOptions.DEFAULT.withDeadlineAfter(
+                  config.deadline().toNanos(), TimeUnit.NANOSECONDS));
+      ClientCalls.asyncUnaryCall(
+          call,
+          WARM_UP,
+          new StreamObserver<>() {
+            @Override
+            public void onNext(CheckResponse value) {}
+
+            @Override
+            public void onError(Throwable t) {} // not up yet: real decisions will say so
+
+            @Override
+            public void onCompleted() {
+              warmUp(n - 1);
+            }
+          });
+    } catch (RuntimeException e) {
+      // closed meanwhile: nothing to warm
+    }
   }
 
   /** Decides one input with one Check call, within the deadline. */
