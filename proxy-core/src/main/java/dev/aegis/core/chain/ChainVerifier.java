@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.core.event.Envelope;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.event.Hex;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Verifies one chain record by record: contiguity from seq 0, every hash recomputed from the sealed
@@ -19,11 +22,26 @@ public final class ChainVerifier {
   private String prevHash;
   private long firstBadSeq = -1;
   private String reason;
+  private Set<Long> redactable = Set.of();
+  private final List<Long> redacted = new ArrayList<>();
 
   /** A verifier for one chain. */
   public ChainVerifier(String tenantId, String sessionId) {
     this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
     this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
+  }
+
+  /**
+   * The seqs whose bodies were erased by a recorded redaction: a missing body there is reported by
+   * {@link #redacted()}, not as tampering. Call before the first record.
+   */
+  public void redactions(Set<Long> seqs) {
+    this.redactable = Set.copyOf(seqs);
+  }
+
+  /** The seqs seen so far whose body is missing because it was redacted, ascending. */
+  public List<Long> redacted() {
+    return List.copyOf(redacted);
   }
 
   /** Checks the next record; after the first failure, records are only counted. */
@@ -100,12 +118,16 @@ public final class ChainVerifier {
     return null;
   }
 
-  private static String checkBody(ChainRecord r, JsonNode payload) {
+  private String checkBody(ChainRecord r, JsonNode payload) {
     JsonNode digest = payload.get("body_sha256");
     if (digest == null) {
       return r.body() == null ? null : "body stored for an event that commits to none";
     }
     if (r.body() == null) {
+      if (redactable.contains(r.seq())) {
+        redacted.add(r.seq());
+        return null;
+      }
       return "frame body missing";
     }
     if (!Hex.sha256(r.body()).equals(digest.asText())) {

@@ -564,7 +564,7 @@ public final class ProxySession {
       info.put("frames_unsealed", unsealed.get());
     }
     try {
-      chain.seal(EventType.TERMINATION, info, null).durable().join();
+      chain.terminate(info);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "termination event could not be sealed: " + e);
     }
