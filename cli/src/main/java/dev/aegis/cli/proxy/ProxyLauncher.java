@@ -8,6 +8,7 @@ import dev.aegis.core.approval.ApprovalSettings;
 import dev.aegis.core.approval.ApprovalSigner;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
+import dev.aegis.core.checkpoint.Checkpointer;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.json.Json;
 import dev.aegis.core.pins.UpstreamPins;
@@ -80,27 +81,34 @@ final class ProxyLauncher {
   private int runWith(ProxySettings s, ChainStore store) {
     GuardFactory guards;
     ApprovalSettings approvals;
+    Checkpointer checkpointer;
     try {
+      checkpointer = CheckpointKeys.create(s, store);
       approvals = approvals(s, store);
       guards = GuardFactory.create(s);
     } catch (IllegalArgumentException e) {
       System.err.println("aegis-proxy: " + e.getMessage());
       return 2;
     }
-    try {
-      return runGuarded(s, store, guards, approvals);
+    try (checkpointer) {
+      return runGuarded(s, store, guards, approvals, checkpointer);
     } finally {
       guards.close();
     }
   }
 
   private int runGuarded(
-      ProxySettings s, ChainStore store, GuardFactory guards, ApprovalSettings approvals) {
+      ProxySettings s,
+      ChainStore store,
+      GuardFactory guards,
+      ApprovalSettings approvals,
+      Checkpointer checkpointer) {
     SessionChain chain;
     ProxySession session;
     try {
       chain = SessionChain.open(store, InstantSource.system(), s.tenant(), s.user(), s.session());
       long resumedAt = chain.nextSeq();
+      chain.checkpoints(checkpointer);
       PolicyGuard guard = guards.guard(s.trustAnnotations());
       UpstreamPins pins = new UpstreamPins(s.upstreamId(), ChainStores.pins(store));
       session =
@@ -174,6 +182,7 @@ final class ProxyLauncher {
     o.put("store", store.describe());
     o.put("durability", s.durability().name().toLowerCase(java.util.Locale.ROOT));
     o.put("max_frame_bytes", s.maxFrameBytes());
+    o.put("checkpoint_every", s.checkpointEvery());
     if (resumedAt > 0) {
       o.put("resumed_at_seq", resumedAt);
     }

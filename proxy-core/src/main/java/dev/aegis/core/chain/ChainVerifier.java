@@ -6,6 +6,8 @@ import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.event.Hex;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -22,7 +24,7 @@ public final class ChainVerifier {
   private String prevHash;
   private long firstBadSeq = -1;
   private String reason;
-  private Set<Long> redactable = Set.of();
+  private final Set<Long> redactable = new HashSet<>();
   private final List<Long> redacted = new ArrayList<>();
 
   /** A verifier for one chain. */
@@ -33,10 +35,11 @@ public final class ChainVerifier {
 
   /**
    * The seqs whose bodies were erased by a recorded redaction: a missing body there is reported by
-   * {@link #redacted()}, not as tampering. Call before the first record.
+   * {@link #redacted()}, not as tampering. Adds to those given before; affects the records fed
+   * after the call.
    */
-  public void redactions(Set<Long> seqs) {
-    this.redactable = Set.copyOf(seqs);
+  public void redactions(Collection<Long> seqs) {
+    redactable.addAll(seqs);
   }
 
   /** The seqs seen so far whose body is missing because it was redacted, ascending. */
