@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.aegis.core.event.Hex;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A checkpoint: the statement that chain (tenant, session) had {@code headHash} at {@code seq},
@@ -92,12 +94,12 @@ public record Checkpoint(
         && c.seq == seq
         && c.headHash.equals(headHash)
         && c.tsUnixMs == tsUnixMs
-        && java.util.Objects.equals(c.keyId, keyId)
-        && java.util.Arrays.equals(c.signature, signature);
+        && Objects.equals(c.keyId, keyId)
+        && Arrays.equals(c.signature, signature);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(tenantId, sessionId, seq, headHash);
+    return Objects.hash(tenantId, sessionId, seq, headHash);
   }
 }

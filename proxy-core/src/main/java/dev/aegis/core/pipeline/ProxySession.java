@@ -553,7 +553,10 @@ public final class ProxySession {
         Denials.encode(call.id(), call.toolName(), d, decisionId, false));
   }
 
-  /** Seals TERMINATION with the given details and waits until it is durable (best effort). */
+  /**
+   * Seals TERMINATION with the given details and waits until it is durable and, with checkpoints
+   * on, checkpointed (best effort).
+   */
   public void terminate(ObjectNode info) {
     timers.shutdownNow();
     approvalThreads.shutdownNow();

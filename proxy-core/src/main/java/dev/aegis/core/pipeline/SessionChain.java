@@ -12,6 +12,7 @@ import dev.aegis.core.checkpoint.Checkpointer;
 import dev.aegis.core.event.Envelope;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.event.EventType;
+import dev.aegis.core.json.Json;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -127,7 +128,7 @@ public final class SessionChain {
   /** Seals CHECKPOINT_CREATED (under the seal lock) and has its checkpoint stored once durable. */
   private void checkpoint() {
     sinceCheckpoint = 0;
-    ObjectNode payload = dev.aegis.core.json.Json.object();
+    ObjectNode payload = Json.object();
     payload.put("reason", "interval");
     payload.put("every", checkpointer.every());
     describeKey(payload);
