@@ -36,7 +36,7 @@ CREATE TRIGGER redactions_append_only BEFORE UPDATE OR DELETE ON redactions
 CREATE TRIGGER redactions_no_truncate BEFORE TRUNCATE ON redactions
   FOR EACH STATEMENT EXECUTE FUNCTION aegis_append_only();
 
-CREATE FUNCTION aegis_body_removal() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION aegis_body_removal() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM redactions r WHERE r.tenant_id = OLD.tenant_id
       AND r.session_id = OLD.session_id AND r.seq = OLD.seq) THEN
@@ -45,6 +45,6 @@ BEGIN
   RAISE EXCEPTION 'aegis: bodies are append-only (% refused without a redaction)', TG_OP;
 END
 $$;
-DROP TRIGGER bodies_append_only ON bodies;
+DROP TRIGGER IF EXISTS bodies_append_only ON bodies;
 CREATE TRIGGER bodies_append_only BEFORE UPDATE OR DELETE ON bodies
   FOR EACH ROW EXECUTE FUNCTION aegis_body_removal();

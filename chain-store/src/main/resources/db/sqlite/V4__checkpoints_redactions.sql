@@ -36,7 +36,8 @@ BEGIN SELECT RAISE(ABORT, 'aegis: redactions are append-only (UPDATE refused)');
 CREATE TRIGGER redactions_no_delete BEFORE DELETE ON redactions
 BEGIN SELECT RAISE(ABORT, 'aegis: redactions are append-only (DELETE refused)'); END;
 
-DROP TRIGGER bodies_no_delete;
+DROP TRIGGER IF EXISTS bodies_no_delete;
+DROP TRIGGER IF EXISTS bodies_delete_only_redacted;
 CREATE TRIGGER bodies_delete_only_redacted BEFORE DELETE ON bodies
 WHEN NOT EXISTS (SELECT 1 FROM redactions r WHERE r.tenant_id = OLD.tenant_id
                  AND r.session_id = OLD.session_id AND r.seq = OLD.seq)
