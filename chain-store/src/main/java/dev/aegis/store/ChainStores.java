@@ -4,6 +4,8 @@ import dev.aegis.core.approval.ApprovalStore;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.chain.Durability;
+import dev.aegis.core.chain.RedactionStore;
+import dev.aegis.core.checkpoint.CheckpointStore;
 import dev.aegis.core.pins.PinStore;
 import java.nio.file.Path;
 import java.util.Map;
@@ -67,8 +69,28 @@ public final class ChainStores {
    * IllegalArgumentException} for a store opened elsewhere.
    */
   public static PinStore pins(ChainStore store) {
-    if (store instanceof JdbcChainStore jdbc) {
-      return new JdbcPinStore(jdbc);
+    return new JdbcPinStore(jdbc(store));
+  }
+
+  /**
+   * The checkpoints kept beside the chain in a store this class opened ({@code checkpoints}):
+   * usable while the store is open. Throws {@link IllegalArgumentException} for another store.
+   */
+  public static CheckpointStore checkpoints(ChainStore store) {
+    return new JdbcCheckpointStore(jdbc(store));
+  }
+
+  /**
+   * Body erasure with recorded redactions in a store this class opened ({@code redactions}): usable
+   * while the store is open. Throws {@link IllegalArgumentException} for another store.
+   */
+  public static RedactionStore redactions(ChainStore store) {
+    return new JdbcRedactionStore(jdbc(store));
+  }
+
+  private static JdbcChainStore jdbc(ChainStore store) {
+    if (store instanceof JdbcChainStore j) {
+      return j;
     }
     throw new IllegalArgumentException("store: " + store + " (expected: a store opened here)");
   }

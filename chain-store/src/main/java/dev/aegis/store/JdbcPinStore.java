@@ -174,21 +174,11 @@ final class JdbcPinStore implements PinStore {
   }
 
   private <T> T read(String action, ReadPool.Work<T> work) {
-    try (Connection c = db.connectReader()) {
-      T result = work.apply(c);
-      db.endRead(c);
-      return result;
-    } catch (SQLException e) {
-      throw db.failure(action, e);
-    }
+    return ShortLived.read(db, action, work);
   }
 
   private <T> T write(String action, ReadPool.Work<T> work) {
-    try (Connection c = db.connectWriter()) {
-      return db.inTransaction(c, work);
-    } catch (SQLException e) {
-      throw db.failure(action, e);
-    }
+    return ShortLived.write(db, action, work);
   }
 
   @Override

@@ -21,7 +21,11 @@ import java.util.List;
 final class Migrations {
   /** Script {@code i} creates schema version {@code i + 1}; both dialects have every version. */
   static final List<String> SCRIPTS =
-      List.of("V1__init.sql", "V2__approvals.sql", "V3__tool_pins.sql");
+      List.of(
+          "V1__init.sql",
+          "V2__approvals.sql",
+          "V3__tool_pins.sql",
+          "V4__checkpoints_redactions.sql");
 
   private static final String CREATE_VERSION_TABLE =
       "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"

@@ -51,6 +51,7 @@ final class SqliteChainStoreTest extends ChainStoreContractTest {
       s.execute("DROP TRIGGER IF EXISTS " + t);
     }
     s.execute("DROP TRIGGER IF EXISTS bodies_no_delete");
+    s.execute("DROP TRIGGER IF EXISTS bodies_delete_only_redacted");
   }
 
   @Override

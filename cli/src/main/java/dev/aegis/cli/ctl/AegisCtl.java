@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       VerifyCommand.class,
       ExportCommand.class,
+      CheckpointCommand.class,
+      RedactCommand.class,
       SessionsCommand.class,
       PinsCommand.class,
       PolicyCommand.class,

@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Writes one chain as NDJSON, one line per event in seq order:",
       "  {\"record\":<sealed JSON, as stored>,\"hash\":\"<hex>\",\"body\":\"<base64>\"}",
-      "(body omitted when the event stores none). Anyone can check a line without Aegis: the"
+      "(body omitted when the event stores none; \"redacted\":true added when its body was"
+          + " erased by aegisctl redact). Anyone can check a line without Aegis: the"
           + " SHA-256 of the bytes of record is hash, record.prev_hash is the previous line's hash,"
           + " and the SHA-256 of the decoded body is record.payload.body_sha256.",
       "The export is not verified while written; check it with aegisctl verify --file."
@@ -102,13 +104,14 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   private void export(ChainStore store, String tenant, OutputStream o) throws IOException {
+    Set<Long> redacted = Redactions.seqs(store, tenant, session);
     try {
       store.read(
           tenant,
           session,
           r -> {
             try {
-              ExportLine.write(r, o);
+              ExportLine.write(r, redacted.contains(r.seq()), o);
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }

@@ -1,5 +1,6 @@
 package dev.aegis.cli.ctl;
 
+import dev.aegis.core.chain.ChainRecord;
 import dev.aegis.core.chain.ChainVerifier;
 import dev.aegis.core.chain.VerifyResult;
 import dev.aegis.core.json.Json;
@@ -8,6 +9,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Verifies an NDJSON export of one chain without any store: line N holds seq N-1, each line is
@@ -18,15 +21,29 @@ final class ExportFileVerifier {
   /** Longest line accepted: a 16 MiB frame in base64 plus its record fits many times over. */
   static final int MAX_LINE_BYTES = 256 * 1024 * 1024;
 
+  private final Consumer<ChainRecord> tap;
   private ChainVerifier verifier;
   private long lines;
   private VerifyResult malformed;
 
-  private ExportFileVerifier() {}
+  private ExportFileVerifier(Consumer<ChainRecord> tap) {
+    this.tap = tap;
+  }
+
+  /** The verdict on an export and the seqs it marks redacted (bodies erased, not tampered). */
+  record Outcome(VerifyResult result, List<Long> redacted) {}
 
   /** Verifies the export in {@code file} ({@code -} for stdin). */
   static VerifyResult verify(String file) {
-    ExportFileVerifier v = new ExportFileVerifier();
+    return verify(file, r -> {}).result();
+  }
+
+  /**
+   * Verifies the export in {@code file} ({@code -} for stdin), also handing every well-formed
+   * record, in order, to {@code tap} (for the checkpoint check).
+   */
+  static Outcome verify(String file, Consumer<ChainRecord> tap) {
+    ExportFileVerifier v = new ExportFileVerifier(tap);
     try (InputStream in = "-".equals(file) ? System.in : Files.newInputStream(Path.of(file))) {
       LineReader reader = new LineReader(in, MAX_LINE_BYTES);
       for (LineReader.Line line = reader.next(); line != null; line = reader.next()) {
@@ -35,7 +52,7 @@ final class ExportFileVerifier {
     } catch (IOException | InvalidPathException e) {
       throw new CtlException("cannot read " + file + ": " + CtlErrors.describe(e));
     }
-    return v.result();
+    return new Outcome(v.result(), v.verifier == null ? List.of() : v.verifier.redacted());
   }
 
   private void accept(LineReader.Line line) {
@@ -63,7 +80,12 @@ final class ExportFileVerifier {
       verifier = new ChainVerifier(field(entry, "tenant_id"), field(entry, "session_id"));
     }
     VerifyResult so = verifier.result();
-    verifier.accept(ExportLine.record(entry, so.tenantId(), so.sessionId(), seq, so.headHash()));
+    ChainRecord r = ExportLine.record(entry, so.tenantId(), so.sessionId(), seq, so.headHash());
+    if (entry.redacted()) {
+      verifier.redactions(List.of(r.seq()));
+    }
+    verifier.accept(r);
+    tap.accept(r);
   }
 
   private static ExportLine.Entry entry(LineReader.Line line)

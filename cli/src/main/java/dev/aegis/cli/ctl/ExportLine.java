@@ -25,11 +25,21 @@ final class ExportLine {
   private static final byte[] HASH = ",\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] BODY = "\",\"body\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END = "\"}\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REDACTED_END =
+      "\",\"redacted\":true}\n".getBytes(StandardCharsets.US_ASCII);
 
   private ExportLine() {}
 
   /** Writes one record as a line, with its sealed bytes exactly as stored. */
   static void write(ChainRecord r, OutputStream out) throws IOException {
+    write(r, false, out);
+  }
+
+  /**
+   * Writes one record as a line; {@code redacted} marks a record whose body was erased by a
+   * recorded redaction ({@code "redacted":true}, only when the body is absent).
+   */
+  static void write(ChainRecord r, boolean redacted, OutputStream out) throws IOException {
     out.write(RECORD);
     out.write(r.sealed());
     out.write(HASH);
@@ -38,11 +48,14 @@ final class ExportLine {
       out.write(BODY);
       out.write(Base64.getEncoder().encode(r.body()));
     }
-    out.write(END);
+    out.write(redacted && r.body() == null ? REDACTED_END : END);
   }
 
-  /** The three fields of a line: the exact bytes of {@code record}, {@code hash}, {@code body}. */
-  record Entry(byte[] sealed, String hash, byte[] body) {}
+  /**
+   * The fields of a line: the exact bytes of {@code record}, {@code hash}, {@code body}, and
+   * whether the line is marked redacted.
+   */
+  record Entry(byte[] sealed, String hash, byte[] body, boolean redacted) {}
 
   /**
    * Parses one line (without its newline) into its fields; {@code sealed} is the exact bytes of the
@@ -52,6 +65,7 @@ final class ExportLine {
     byte[] sealed = null;
     String hash = null;
     byte[] body = null;
+    boolean redacted = false;
     try (JsonParser p = Json.FACTORY.createParser(line)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new MalformedLineException("not a JSON object");
@@ -68,6 +82,12 @@ final class ExportLine {
             break;
           case "body":
             body = base64(text(p, value, name));
+            break;
+          case "redacted":
+            if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+              throw new MalformedLineException("\"redacted\" is not a boolean");
+            }
+            redacted = value == JsonToken.VALUE_TRUE;
             break;
           default:
             throw new MalformedLineException("unexpected field \"" + name + "\"");
@@ -87,7 +107,7 @@ final class ExportLine {
     if (hash == null) {
       throw new MalformedLineException("missing \"hash\"");
     }
-    return new Entry(sealed, hash, body);
+    return new Entry(sealed, hash, body, redacted);
   }
 
   /**

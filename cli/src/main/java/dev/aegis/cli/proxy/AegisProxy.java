@@ -5,6 +5,7 @@ import dev.aegis.cli.Sizes;
 import dev.aegis.cli.Version;
 import dev.aegis.cli.api.ListenAddress;
 import dev.aegis.core.chain.Durability;
+import dev.aegis.core.checkpoint.Checkpointer;
 import dev.aegis.store.ChainStores;
 import dev.aegis.transport.stdio.StdioProxyConfig;
 import java.nio.file.Path;
@@ -53,6 +54,8 @@ public final class AegisProxy implements Callable<Integer> {
           "max-frame-bytes",
           "shutdown-grace",
           "log-level",
+          "checkpoint-every",
+          "checkpoint-key",
           "manifest",
           "policy-bundle",
           "policy-engine",
@@ -223,6 +226,22 @@ public final class AegisProxy implements Callable<Integer> {
   String upstreamId;
 
   @Option(
+      names = "--checkpoint-every",
+      paramLabel = "N",
+      description =
+          "Seal a CHECKPOINT_CREATED event and store a checkpoint every N events (default"
+              + " 1000); the TERMINATION event is always checkpointed.")
+  String checkpointEvery;
+
+  @Option(
+      names = "--checkpoint-key",
+      paramLabel = "PEM",
+      description =
+          "Ed25519 private key (PKCS#8 PEM, e.g. from aegisctl manifest keygen) that signs"
+              + " checkpoints. Without one, checkpoints are stored unsigned.")
+  Path checkpointKey;
+
+  @Option(
       names = "--trusted-key",
       paramLabel = "PEM",
       description = "Ed25519 public key (PEM) trusted to sign manifests; repeatable.")
@@ -340,6 +359,10 @@ public final class AegisProxy implements Callable<Integer> {
         pathOrNull(
             file.pick(approvalKey == null ? null : approvalKey.toString(), "approval-key", null)),
         file.pick(upstreamId, "upstream-id", null),
+        checkpointEvery(file.pick(checkpointEvery, "checkpoint-every", null)),
+        pathOrNull(
+            file.pick(
+                checkpointKey == null ? null : checkpointKey.toString(), "checkpoint-key", null)),
         command,
         adminAddress(file.pick(adminListen, "admin-listen", null)),
         pathOrNull(
@@ -351,6 +374,18 @@ public final class AegisProxy implements Callable<Integer> {
 
   private static java.net.InetSocketAddress adminAddress(String value) {
     return value == null ? null : ListenAddress.parse("admin-listen", value);
+  }
+
+  private static int checkpointEvery(String value) {
+    if (value == null) {
+      return Checkpointer.DEFAULT_EVERY;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "checkpoint-every: " + value + " (expected: a whole number > 0)");
+    }
   }
 
   private static List<Path> defaultOpaDirs() {

@@ -12,6 +12,7 @@ import dev.aegis.core.approval.ApprovalSettings;
 import dev.aegis.core.approval.ApprovalSigner;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
+import dev.aegis.core.checkpoint.Checkpointer;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.json.Json;
 import dev.aegis.core.metrics.MeteredChainStore;
@@ -88,7 +89,9 @@ final class ProxyLauncher {
     ApprovalSettings approvals;
     BearerTokens tokens;
     PrometheusMetrics metrics = new PrometheusMetrics();
+    Checkpointer checkpointer;
     try {
+      checkpointer = CheckpointKeys.create(s, store);
       tokens =
           s.adminListen() == null
               ? BearerTokens.none()
@@ -99,8 +102,8 @@ final class ProxyLauncher {
       System.err.println("aegis-proxy: " + e.getMessage());
       return 2;
     }
-    try {
-      return runGuarded(s, new Wiring(store, guards, metrics, tokens), approvals);
+    try (checkpointer) {
+      return runGuarded(s, new Wiring(store, guards, metrics, tokens), approvals, checkpointer);
     } finally {
       guards.close();
     }
@@ -114,7 +117,8 @@ final class ProxyLauncher {
     }
   }
 
-  private int runGuarded(ProxySettings s, Wiring w, ApprovalSettings approvals) {
+  private int runGuarded(
+      ProxySettings s, Wiring w, ApprovalSettings approvals, Checkpointer checkpointer) {
     ChainStore store = w.rawStore();
     GuardFactory guards = w.guards();
     SessionChain chain;
@@ -123,6 +127,7 @@ final class ProxyLauncher {
       chain =
           SessionChain.open(w.store(), InstantSource.system(), s.tenant(), s.user(), s.session());
       long resumedAt = chain.nextSeq();
+      chain.checkpoints(checkpointer);
       PolicyGuard guard = guards.guard(s.trustAnnotations());
       UpstreamPins pins = new UpstreamPins(s.upstreamId(), ChainStores.pins(store));
       session =
@@ -232,6 +237,7 @@ final class ProxyLauncher {
     o.put("store", store.describe());
     o.put("durability", s.durability().name().toLowerCase(java.util.Locale.ROOT));
     o.put("max_frame_bytes", s.maxFrameBytes());
+    o.put("checkpoint_every", s.checkpointEvery());
     if (resumedAt > 0) {
       o.put("resumed_at_seq", resumedAt);
     }

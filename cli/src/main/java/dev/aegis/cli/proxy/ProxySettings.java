@@ -37,6 +37,8 @@ record ProxySettings(
     Duration approvalTtl,
     Path approvalKey,
     String upstreamId,
+    int checkpointEvery,
+    Path checkpointKey,
     List<String> command,
     InetSocketAddress adminListen,
     Path adminTokenFile) {
@@ -65,6 +67,10 @@ record ProxySettings(
     }
     if (approvalTtl.isNegative() || approvalTtl.isZero()) {
       throw new IllegalArgumentException("approval-ttl: " + approvalTtl + " (expected: > 0)");
+    }
+    if (checkpointEvery <= 0) {
+      throw new IllegalArgumentException(
+          "checkpoint-every: " + checkpointEvery + " (expected: > 0)");
     }
     if (command.isEmpty()) {
       throw new IllegalArgumentException(

@@ -39,7 +39,7 @@ class AegisCtlTest {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "aegisctl: missing command (one of: verify, export, sessions, pins, policy, manifest,"
+            "aegisctl: missing command (one of: verify, export, checkpoint, redact, sessions, pins, policy, manifest,"
                 + " approvals, approve, completion)"
                 + NL
                 + "Try 'aegisctl --help' for more information."

@@ -21,7 +21,13 @@ final class Tamper implements AutoCloseable {
     try (Statement s = c.createStatement()) {
       for (String t :
           new String[] {
-            "events_no_update", "events_no_delete", "bodies_no_update", "bodies_no_delete"
+            "events_no_update",
+            "events_no_delete",
+            "bodies_no_update",
+            "bodies_no_delete",
+            "bodies_delete_only_redacted",
+            "checkpoints_no_update",
+            "checkpoints_no_delete"
           }) {
         s.execute("DROP TRIGGER IF EXISTS " + t);
       }

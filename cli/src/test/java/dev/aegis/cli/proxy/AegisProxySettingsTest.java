@@ -31,6 +31,8 @@ class AegisProxySettingsTest {
     assertThat(s.maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
     assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.sessionGenerated()).isTrue();
+    assertThat(s.checkpointEvery()).isEqualTo(1000);
+    assertThat(s.checkpointKey()).isNull();
     assertThat(s.session()).matches("s-\\d{8}T\\d{6}Z-[0-9a-f]{12}");
     assertThat(s.command()).containsExactly("server", "-y");
   }
@@ -95,6 +97,10 @@ class AegisProxySettingsTest {
         .hasMessageContaining("max-frame-bytes: lots");
     assertThatThrownBy(() -> parse("--shutdown-grace", "soon", "--", "srv"))
         .hasMessageContaining("shutdown-grace: soon");
+    assertThatThrownBy(() -> parse("--checkpoint-every", "0", "--", "srv"))
+        .hasMessage("checkpoint-every: 0 (expected: > 0)");
+    assertThatThrownBy(() -> parse("--checkpoint-every", "often", "--", "srv"))
+        .hasMessageContaining("checkpoint-every: often");
     assertThatThrownBy(() -> parse("--tenant", " padded", "--", "srv"))
         .hasMessageContaining("tenant");
     assertThatThrownBy(() -> parse("--store", "sqlite:x"))

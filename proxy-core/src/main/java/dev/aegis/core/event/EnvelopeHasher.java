@@ -159,7 +159,7 @@ public final class EnvelopeHasher {
     }
   }
 
-  private static void writeString(String s, StringBuilder out) {
+  static void writeString(String s, StringBuilder out) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -553,7 +553,10 @@ public final class ProxySession {
         Denials.encode(call.id(), call.toolName(), d, decisionId, false));
   }
 
-  /** Seals TERMINATION with the given details and waits until it is durable (best effort). */
+  /**
+   * Seals TERMINATION with the given details and waits until it is durable and, with checkpoints
+   * on, checkpointed (best effort).
+   */
   public void terminate(ObjectNode info) {
     timers.shutdownNow();
     approvalThreads.shutdownNow();
@@ -564,7 +567,7 @@ public final class ProxySession {
       info.put("frames_unsealed", unsealed.get());
     }
     try {
-      chain.seal(EventType.TERMINATION, info, null).durable().join();
+      chain.terminate(info);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "termination event could not be sealed: " + e);
     }

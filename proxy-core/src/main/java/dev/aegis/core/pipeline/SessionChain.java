@@ -3,13 +3,16 @@ package dev.aegis.core.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.chain.ChainHead;
 import dev.aegis.core.chain.ChainRecord;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
+import dev.aegis.core.checkpoint.Checkpointer;
 import dev.aegis.core.event.Envelope;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.event.EventType;
+import dev.aegis.core.json.Json;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -36,6 +39,8 @@ public final class SessionChain {
   private long lastTs;
   private volatile ChainStoreException failure;
   private Consumer<Envelope> observer = e -> {};
+  private Checkpointer checkpointer;
+  private long sinceCheckpoint;
 
   private SessionChain(
       ChainStore store,
@@ -71,6 +76,16 @@ public final class SessionChain {
     this.observer = requireNonNull(observer, "observer");
   }
 
+  /**
+   * Installs signed checkpoints: from now on, after every {@link Checkpointer#every} events this
+   * chain seals a CHECKPOINT_CREATED event and has its checkpoint stored, and {@link #terminate}
+   * checkpoints the TERMINATION event. Install it before the first seal; null turns them off.
+   */
+  public synchronized void checkpoints(Checkpointer checkpointer) {
+    this.checkpointer = checkpointer;
+    this.sinceCheckpoint = 0;
+  }
+
   /** One sealed event and the future that completes when it is durable. */
   public record Sealing(EnvelopeHasher.Sealed sealed, CompletableFuture<Void> durable) {
     /** The event's seq. */
@@ -99,7 +114,57 @@ public final class SessionChain {
     headHash = sealed.hash();
     lastTs = ts;
     observer.accept(sealed.envelope());
-    return new Sealing(sealed, durable);
+    Sealing result = new Sealing(sealed, durable);
+    if (checkpointer != null
+        && type != EventType.CHECKPOINT_CREATED
+        && type != EventType.TERMINATION) {
+      if (++sinceCheckpoint >= checkpointer.every()) {
+        checkpoint();
+      }
+    }
+    return result;
+  }
+
+  /** Seals CHECKPOINT_CREATED (under the seal lock) and has its checkpoint stored once durable. */
+  private void checkpoint() {
+    sinceCheckpoint = 0;
+    ObjectNode payload = Json.object();
+    payload.put("reason", "interval");
+    payload.put("every", checkpointer.every());
+    describeKey(payload);
+    Sealing s = seal(EventType.CHECKPOINT_CREATED, payload, null);
+    checkpointer.record(s.sealed(), s.durable());
+  }
+
+  private void describeKey(ObjectNode payload) {
+    if (checkpointer.keyId() != null) {
+      payload.put("key_id", checkpointer.keyId());
+    } else {
+      payload.put("signed", false);
+    }
+  }
+
+  /**
+   * Seals TERMINATION with {@code info} and waits until it is durable and, with checkpoints on,
+   * until its checkpoint is stored (the payload then says {@code "checkpoint": true}, so verify
+   * expects one at that seq). Throws as {@link #seal} does, or if the event could not be stored.
+   */
+  public Sealing terminate(ObjectNode info) {
+    Sealing s;
+    Checkpointer c;
+    synchronized (this) {
+      c = checkpointer;
+      if (c != null) {
+        info.put("checkpoint", true);
+        describeKey(info);
+      }
+      s = seal(EventType.TERMINATION, info, null);
+    }
+    s.durable().join();
+    if (c != null) {
+      c.record(s.sealed(), s.durable()).join();
+    }
+    return s;
   }
 
   private void noteFailure(Throwable err) {
