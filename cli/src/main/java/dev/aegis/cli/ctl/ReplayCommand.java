@@ -71,6 +71,9 @@ import picocli.CommandLine.Spec;
           + " recording (exact, without --force), or a recording that cannot be replayed"
     })
 final class ReplayCommand implements Callable<Integer> {
+  /** Per-decision deadline of a replay's engine. */
+  static final Duration DEADLINE = Duration.ofSeconds(30);
+
   @Mixin StoreOptions where;
 
   @Option(names = "--session", paramLabel = "S", description = "The session to replay.")
@@ -230,7 +233,7 @@ final class ReplayCommand implements Callable<Integer> {
       }
       try {
         List<Path> dirs = opaBundleDirs.isEmpty() ? defaultOpaDirs() : opaBundleDirs;
-        return OpaGrpcPolicyEngine.connect(new OpaGrpcConfig(opaAddr, Duration.ofSeconds(5), dirs));
+        return OpaGrpcPolicyEngine.connect(new OpaGrpcConfig(opaAddr, DEADLINE, dirs));
       } catch (RuntimeException e) {
         throw new CtlException("opa-grpc: " + e.getMessage());
       }
@@ -240,7 +243,8 @@ final class ReplayCommand implements Callable<Integer> {
     }
     try {
       PolicyBundle b = bundle == null ? PolicyBundle.builtIn() : PolicyBundle.read(bundle);
-      return WasmPolicyEngine.load(b, WasmEngineConfig.defaults());
+      // offline: a slow machine must not turn a decision into a deadline's POLICY_ERROR
+      return WasmPolicyEngine.load(b, WasmEngineConfig.defaults().withDeadline(DEADLINE));
     } catch (PolicyLoadException e) {
       throw new CtlException("bundle: " + e.getMessage());
     }

@@ -7,12 +7,23 @@ import dev.aegis.core.json.Json;
 import dev.aegis.policy.grpc.OpaSidecar;
 import dev.aegis.testsupport.NodePeers;
 import dev.aegis.testsupport.ScriptedPeer;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.Implementation;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * undeclared, looping and over-budget calls, pinned tools and an operator approval (server-
  * everything) replays identically on the Wasm engine; a session decided by a real OPA sidecar
  * replays identically through the sidecar; a tampered manifest lists exactly the decisions that
- * change (what-if); a different policy bundle is refused, and with --force reported as differences.
+ * change (what-if); a different policy bundle is refused, and with --force reported as differences;
+ * an MCP Java SDK client gets the same answers from {@code aegis-proxy --replay-from} (the
+ * recording as a mock server) as from the real server.
  */
 class ReplayIT {
   private static final String INIT =
@@ -337,6 +350,70 @@ class ReplayIT {
       Ctl wasm = replay("opa", "--manifest", m.toString(), "--json");
       assertThat(wasm.err()).contains("recorded engine opa-grpc");
       assertThat(wasm.code()).as("the recorded engine is checked").isEqualTo(2);
+    }
+  }
+
+  private static McpSyncClient sdkClient(List<String> cmd) {
+    ServerParameters params =
+        ServerParameters.builder(cmd.get(0)).args(cmd.subList(1, cmd.size())).build();
+    return McpClient.sync(new StdioClientTransport(params, McpJsonDefaults.getMapper()))
+        .clientInfo(new Implementation("replay-it", "1.0.0"))
+        .requestTimeout(Duration.ofSeconds(60))
+        .initializationTimeout(Duration.ofSeconds(60))
+        .build();
+  }
+
+  /** What the agent saw: the tool names listed and the texts of three calls. */
+  private static List<String> conversation(McpSyncClient client) {
+    List<String> seen = new ArrayList<>();
+    client.initialize();
+    client.listTools().tools().forEach(t -> seen.add("tool " + t.name()));
+    for (CallToolRequest req :
+        List.of(
+            new CallToolRequest("echo", Map.of("message", "hello")),
+            new CallToolRequest("get-sum", Map.of("a", 2, "b", 5)),
+            new CallToolRequest("rm", Map.of("path", "/")))) {
+      CallToolResult r = client.callTool(req);
+      seen.add(req.name() + " " + r.isError() + " " + ((TextContent) r.content().get(0)).text());
+    }
+    return seen;
+  }
+
+  @Test
+  void anSdkClientGetsTheRecordedConversationBackFromTheRecordingAsAMockServer() throws Exception {
+    Path m = manifest("m.json", "{\"tools\":[\"echo\",\"get-sum\"]}");
+    List<String> live =
+        new ArrayList<>(
+            List.of(
+                ProxyProcess.bin("aegis-proxy").toString(),
+                "--store",
+                store(),
+                "--session",
+                "recorded",
+                "--manifest",
+                m.toString(),
+                "--"));
+    live.addAll(NodePeers.everythingServer());
+    List<String> recorded;
+    try (McpSyncClient client = sdkClient(live)) {
+      recorded = conversation(client);
+    }
+    assertThat(recorded).contains("tool echo", "echo null Echo: hello");
+    assertThat(recorded)
+        .anySatisfy(l -> assertThat(l).startsWith("rm true").contains("PERMISSION_UNDECLARED"));
+
+    List<String> mock =
+        List.of(
+            ProxyProcess.bin("aegis-proxy").toString(),
+            "--replay-from",
+            store(),
+            "--session",
+            "recorded");
+    try (McpSyncClient client = sdkClient(mock)) {
+      assertThat(conversation(client)).isEqualTo(recorded);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> client.callTool(new CallToolRequest("echo", Map.of("message", "never said"))))
+          .hasMessageContaining("no recorded answer");
     }
   }
 }
