@@ -99,14 +99,4 @@ final class Recording {
   Event get(long seq) {
     return events.get((int) seq);
   }
-
-  /** The first event of this type, or null. */
-  Event first(String type) {
-    for (Event e : events) {
-      if (e.type().equals(type)) {
-        return e;
-      }
-    }
-    return null;
-  }
 }

@@ -40,7 +40,7 @@ class AegisCtlTest {
     assertThat(run.err())
         .isEqualTo(
             "aegisctl: missing command (one of: verify, export, sessions, pins, policy, manifest,"
-                + " approvals, approve, completion)"
+                + " approvals, approve, replay, completion)"
                 + NL
                 + "Try 'aegisctl --help' for more information."
                 + NL);
