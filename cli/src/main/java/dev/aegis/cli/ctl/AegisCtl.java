@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       ManifestCommand.class,
       ApprovalsCommand.class,
       ApproveCommand.class,
+      ReplayCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
       "  aegisctl pins list",
       "  aegisctl verify --store sqlite:/var/lib/aegis/chain.db",
       "  aegisctl export --session 7f3c --out s.ndjson && aegisctl verify --file s.ndjson",
+      "  aegisctl replay --session 7f3c --manifest aegis-manifest.json",
       "  source <(aegisctl completion)",
       "",
       "--store defaults to $AEGIS_STORE, else the per-user store aegis-proxy writes."

@@ -242,6 +242,14 @@ public final class AegisProxy implements Callable<Integer> {
   Path checkpointKey;
 
   @Option(
+      names = "--replay-from",
+      paramLabel = "URL",
+      description =
+          "Serve the recorded --session of this chain store as a stdio MCP server (a mock for"
+              + " tests): each request gets the recorded answer to the same request; no CMD.")
+  String replayFrom;
+
+  @Option(
       names = "--trusted-key",
       paramLabel = "PEM",
       description = "Ed25519 public key (PEM) trusted to sign manifests; repeatable.")
@@ -298,6 +306,14 @@ public final class AegisProxy implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (replayFrom != null) {
+      if (session == null || !command.isEmpty()) {
+        System.err.println("aegis-proxy: --replay-from needs --session and no server command");
+        return 2;
+      }
+      return launcher.serveRecording(
+          replayFrom, tenant == null ? ProxySettings.DEFAULT_TENANT : tenant, session);
+    }
     ProxySettings settings;
     try {
       settings = settings();

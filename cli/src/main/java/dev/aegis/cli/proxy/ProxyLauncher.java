@@ -8,6 +8,8 @@ import dev.aegis.cli.api.ApiContext;
 import dev.aegis.cli.api.BearerTokens;
 import dev.aegis.cli.api.ControlApi;
 import dev.aegis.cli.metrics.PrometheusMetrics;
+import dev.aegis.cli.replay.RecordedServer;
+import dev.aegis.cli.replay.ReplayException;
 import dev.aegis.core.approval.ApprovalSettings;
 import dev.aegis.core.approval.ApprovalSigner;
 import dev.aegis.core.chain.ChainStore;
@@ -207,6 +209,26 @@ final class ProxyLauncher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 130;
+    }
+  }
+
+  /**
+   * Serves a recorded session as a stdio MCP server on this process's stdin/stdout until stdin
+   * ends; 0 then, 2 when the session or store cannot be read.
+   */
+  int serveRecording(String storeUrl, String tenant, String session) {
+    try (ChainStore store = ChainStores.openExisting(storeUrl)) {
+      RecordedServer server = RecordedServer.of(store, tenant, session);
+      System.err.println(
+          "aegis: serving recorded session " + session + " from " + store.describe());
+      server.serve(clientIn, clientOut);
+      return 0;
+    } catch (ChainStoreException | ReplayException e) {
+      System.err.println("aegis-proxy: --replay-from: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      System.err.println("aegis-proxy: --replay-from: " + e);
+      return 2;
     }
   }
 

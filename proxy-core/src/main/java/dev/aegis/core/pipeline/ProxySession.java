@@ -86,8 +86,12 @@ public final class ProxySession {
   /** How many pages a tools/list re-check follows. */
   private static final int RECHECK_PAGES = 20;
 
-  private final String askPrefix =
-      Long.toHexString(System.nanoTime() ^ System.identityHashCode(this));
+  /**
+   * Prefix of the proxy's own request ids: derived from the chain's identity and the seq it starts
+   * at, so that replaying a chain (which feeds the recorded answers back) gets the same ids.
+   */
+  private final String askPrefix;
+
   private final AtomicLong askCounter = new AtomicLong();
   private volatile boolean clientElicitation;
   private volatile String clientVersion;
@@ -122,6 +126,7 @@ public final class ProxySession {
       ApprovalSettings approvals,
       UpstreamPins pins) {
     this.chain = requireNonNull(chain, "chain");
+    this.askPrefix = askPrefix(chain);
     this.guard = requireNonNull(guard, "guard");
     this.options = requireNonNull(options, "options");
     this.pins = new CatalogPins(chain, catalog, pins);
@@ -406,6 +411,12 @@ public final class ProxySession {
     } catch (IOException e) {
       // a malformed initialize is the server's to answer
     }
+  }
+
+  private static String askPrefix(SessionChain chain) {
+    String identity = chain.tenantId() + "/" + chain.sessionId() + "/" + chain.nextSeq();
+    return dev.aegis.core.event.Hex.sha256(identity.getBytes(StandardCharsets.UTF_8))
+        .substring(0, 12);
   }
 
   private static String askKey(Direction towards, JsonRpcId id) {

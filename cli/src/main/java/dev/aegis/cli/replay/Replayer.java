@@ -1,0 +1,268 @@
+package dev.aegis.cli.replay;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.core.approval.ApprovalSettings;
+import dev.aegis.core.approval.ApprovalSigner;
+import dev.aegis.core.chain.ChainRecord;
+import dev.aegis.core.event.EnvelopeHasher;
+import dev.aegis.core.event.EventType;
+import dev.aegis.core.frame.Frame;
+import dev.aegis.core.guard.ToolCallGuard;
+import dev.aegis.core.pins.UpstreamPins;
+import dev.aegis.core.pipeline.Direction;
+import dev.aegis.core.pipeline.GuardOptions;
+import dev.aegis.core.pipeline.ProxySession;
+import dev.aegis.core.pipeline.SessionChain;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Rebuilds one recorded session by running the recorded frames through the real core: a {@link
+ * ProxySession} per recorded run (each SESSION_STARTED), a fresh guard from {@code guards}, an
+ * in-memory chain and the {@link ReplayClock}. Client frames are fed as the client sent them and
+ * recorded server frames stand in for the server; frames the proxy wrote itself, and every other
+ * event, are produced by the replay and compared afterwards. Single-threaded driver; the session's
+ * own threads (policy engine, approvals) run as in the proxy, and the driver waits for a held call
+ * to be answered where the recording answered it. Fails with {@link ReplayException} when a frame
+ * body the replay needs was redacted, or the session does not answer a frame within a minute.
+ */
+final class Replayer {
+  private static final long FRAME_TIMEOUT_S = 60;
+  private static final Duration POLL = Duration.ofMillis(2);
+
+  /** How long the replay waits for a session's asynchronous work that has stopped sealing. */
+  private static final long IDLE_MS = 250;
+
+  /** The replayed chain, where each fed frame landed, and remarks for the report. */
+  record Result(List<ChainRecord> records, Map<Long, Long> fed, List<String> notes) {}
+
+  private final Recording recording;
+  private final Supplier<? extends ToolCallGuard> guards;
+  private final ApprovalSigner signer;
+
+  /**
+   * A replayer of {@code recording} with a fresh guard from {@code guards} per recorded run; {@code
+   * signer} signs the replay's approval tokens (the proxy's key, to accept recorded MRTR states).
+   */
+  Replayer(Recording recording, Supplier<? extends ToolCallGuard> guards, ApprovalSigner signer) {
+    this.recording = requireNonNull(recording, "recording");
+    this.guards = requireNonNull(guards, "guards");
+    this.signer = requireNonNull(signer, "signer");
+  }
+
+  /** Runs the replay. Blocking. */
+  Result run() throws InterruptedException {
+    MemoryChainStore replayed = new MemoryChainStore();
+    ReplayClock clock = new ReplayClock(recording, replayed);
+    ReplayApprovals approvals = new ReplayApprovals(recording);
+    ReplayOutputs outputs = new ReplayOutputs();
+    boolean noStore =
+        recording.events().stream()
+            .anyMatch(
+                e ->
+                    e.type().equals("APPROVAL_REQUESTED")
+                        && e.payload().path("channel").asText().equals("none"));
+    Duration hold = holdFor();
+    ApprovalSettings settings =
+        new ApprovalSettings(noStore ? null : approvals, signer, hold, ttl(), POLL, clock);
+    Map<Long, Long> fed = new LinkedHashMap<>();
+    List<String> notes = new ArrayList<>();
+    long settleMs = hold.toMillis() + 10_000;
+    ProxySession session = null;
+    boolean async = false;
+    for (Recording.Event e : recording.events()) {
+      boolean input =
+          e.type().equals("SESSION_STARTED")
+              || e.type().equals("TERMINATION")
+              || (e.type().equals("MCP_FRAME")
+                  && !e.payload().path("origin").asText().equals("proxy"));
+      if (input) {
+        // let work the last frame started (an approval, a re-check) catch up, release the
+        // recorded decisions taken before this frame, and wait for their outcome
+        if (async) {
+          replayed.awaitSizeOrIdle(e.seq(), IDLE_MS);
+        }
+        settle(approvals, outputs, e.seq(), settleMs, notes);
+        if (async) {
+          replayed.awaitSizeOrIdle(e.seq(), IDLE_MS);
+        }
+      }
+      switch (e.type()) {
+        case "SESSION_STARTED" -> {
+          session = start(e, replayed, clock, settings, outputs);
+        }
+        case "MCP_FRAME" -> {
+          String origin = e.payload().path("origin").asText();
+          if (origin.equals("proxy")) {
+            continue;
+          }
+          if (session == null) {
+            notes.add("seq " + e.seq() + ": a frame outside a proxy run was not fed");
+            continue;
+          }
+          long at = replayed.size();
+          if (feed(session, e, notes)) {
+            fed.put(e.seq(), at);
+          }
+          async = startsWork(e.payload());
+        }
+        case "TERMINATION" -> {
+          if (session != null) {
+            ObjectNode info = ((ObjectNode) e.payload()).deepCopy();
+            info.remove(List.of("frames_client_to_server", "frames_server_to_client"));
+            info.remove("frames_unsealed");
+            session.terminate(info);
+            session = null;
+          }
+        }
+        default -> {
+          // produced by the replay itself
+        }
+      }
+    }
+    settle(approvals, outputs, Long.MAX_VALUE, settleMs, notes);
+    replayed.awaitSizeOrIdle(recording.size(), IDLE_MS);
+    notes.addAll(approvals.notes());
+    return new Result(replayed.snapshot(), fed, notes);
+  }
+
+  private ProxySession start(
+      Recording.Event started,
+      MemoryChainStore replayed,
+      ReplayClock clock,
+      ApprovalSettings settings,
+      ReplayOutputs outputs) {
+    SessionChain chain =
+        SessionChain.open(
+            replayed, clock, recording.tenantId(), recording.userId(), recording.sessionId());
+    JsonNode guard = started.payload().path("guard");
+    GuardOptions options =
+        new GuardOptions(
+            guard.path("mode").asText().equals("audit"),
+            guard.path("deny_as").asText().equals("error"));
+    JsonNode upstream = started.payload().path("upstream_id");
+    UpstreamPins pins = upstream.isTextual() ? new UpstreamPins(upstream.asText(), null) : null;
+    ProxySession session = new ProxySession(chain, guards.get(), options, settings, pins);
+    for (ChainRecord r : replayed.snapshot()) { // a restarted proxy rebuilds its state this way
+      session.replay(EnvelopeHasher.parse(r.sealed()));
+    }
+    session.attachOutput(outputs);
+    session.start(((ObjectNode) started.payload()).deepCopy());
+    long next = replayed.size();
+    if (next < recording.size()) {
+      Recording.Event loaded = recording.get(next);
+      // the pin store's answer at start (pins of earlier sessions) is taken from the recording
+      if (loaded.type().equals("TOOL_CATALOG_PINNED")
+          && loaded.payload().path("source").asText().equals("store")) {
+        chain.seal(EventType.TOOL_CATALOG_PINNED, loaded.payload().deepCopy(), null);
+      }
+    }
+    return session;
+  }
+
+  private static boolean feed(ProxySession session, Recording.Event e, List<String> notes)
+      throws InterruptedException {
+    JsonNode p = e.payload();
+    if (p.path("kind").asText().equals("oversized")) {
+      notes.add("seq " + e.seq() + ": an oversized frame (only its digest is kept) was not fed");
+      return false;
+    }
+    if (e.body() == null) {
+      throw new ReplayException(
+          "seq " + e.seq() + ": the frame's body is not in the store (redacted?); cannot replay");
+    }
+    Direction direction =
+        p.path("direction").asText().equals(Direction.CLIENT_TO_SERVER.wireName())
+            ? Direction.CLIENT_TO_SERVER
+            : Direction.SERVER_TO_CLIENT;
+    try {
+      session.onFrame(direction, Frame.of(e.body())).get(FRAME_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException ex) {
+      throw new ReplayException("seq " + e.seq() + ": the replayed session did not answer: " + ex);
+    }
+    return true;
+  }
+
+  /**
+   * True for frames after which the session may go on sealing on its own threads: a client's
+   * tools/call (approvals) or response (to the proxy's own request), a server's list_changed (the
+   * proxy re-lists) or response (to the proxy's re-list).
+   */
+  private static boolean startsWork(JsonNode frame) {
+    String kind = frame.path("kind").asText();
+    boolean client = frame.path("origin").asText().equals("client");
+    String method = frame.path("method").asText("");
+    boolean answersProxy =
+        (kind.equals("result") || kind.equals("error"))
+            && frame.path("id").asText("").startsWith("\"aegis-");
+    return (client && method.equals("tools/call"))
+        || answersProxy
+        || method.equals("notifications/tools/list_changed");
+  }
+
+  /** Waits until the held calls the recording answered before {@code next} are answered. */
+  private static void settle(
+      ReplayApprovals approvals, ReplayOutputs outputs, long next, long ms, List<String> notes)
+      throws InterruptedException {
+    for (String call : approvals.due(next)) {
+      if (!outputs.await(call, ms)) {
+        notes.add("held call " + call + " was not answered where the recording answered it");
+      }
+    }
+  }
+
+  /**
+   * How long a held call waits: the recorded wait of a call nobody decided (to the second), else
+   * long enough for every recorded decision to arrive.
+   */
+  private Duration holdFor() {
+    long longest = -1;
+    for (Recording.Event e : recording.events()) {
+      if (!e.type().equals("APPROVAL_REQUESTED") || !e.payload().has("approval_token")) {
+        continue;
+      }
+      String token = e.payload().get("approval_token").asText();
+      long proposal = e.payload().path("proposal_seq").asLong();
+      boolean decided = false;
+      for (Recording.Event l : recording.events().subList((int) e.seq(), recording.size())) {
+        if (l.type().equals("APPROVAL_DECIDED")
+            && token.equals(l.payload().path("approval_token").asText())) {
+          decided = true;
+        }
+        if (l.type().equals("TOOL_CALL_DENIED")
+            && l.payload().path("proposal_seq").asLong() == proposal) {
+          if (!decided) {
+            long waited = l.envelope().tsUnixMs() - e.envelope().tsUnixMs();
+            longest = Math.max(longest, Math.round(waited / 1000.0) * 1000);
+          }
+          break;
+        }
+      }
+    }
+    return longest >= 0 ? Duration.ofMillis(longest) : Duration.ofMinutes(10);
+  }
+
+  /** The token lifetime the recording used (to the second), else the default. */
+  private Duration ttl() {
+    for (Recording.Event e : recording.events()) {
+      if (e.type().equals("APPROVAL_REQUESTED") && e.payload().has("expires_unix_ms")) {
+        long left = e.payload().get("expires_unix_ms").asLong() - e.envelope().tsUnixMs();
+        long rounded = Math.round(left / 1000.0) * 1000;
+        if (rounded > 0) {
+          return Duration.ofMillis(rounded);
+        }
+      }
+    }
+    return ApprovalSettings.DEFAULT_TTL;
+  }
+}
