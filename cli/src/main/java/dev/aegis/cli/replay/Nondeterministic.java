@@ -21,12 +21,16 @@ import java.util.regex.Pattern;
  *       aegis1.BODY.MAC}, random nonce, the proxy's key), wherever they appear (payload fields,
  *       refusal texts): compared by shape, the value replaced by {@code <token>} / {@code <state>}.
  *   <li>{@code state_nonce}: random. Compared by shape (24 hex digits).
+ *   <li>{@code key_id} / {@code signed} (CHECKPOINT_CREATED): which key signed the checkpoint is
+ *       the operator's configuration, not the session's behaviour; a replay checkpoints at the
+ *       recorded interval but signs nothing. Excluded.
  * </ul>
  *
  * Stateless and thread-safe.
  */
 final class Nondeterministic {
-  private static final Set<String> EXCLUDED = Set.of("latency_us", "expires_unix_ms");
+  private static final Set<String> EXCLUDED =
+      Set.of("latency_us", "expires_unix_ms", "key_id", "signed");
   private static final Pattern TOKEN = Pattern.compile("apv1-[0-9a-f]{24}-[0-9a-f]{32}");
   private static final Pattern STATE =
       Pattern.compile("aegis1\\.[A-Za-z0-9_=-]+\\.[A-Za-z0-9_=-]+");

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.approval.ApprovalSettings;
 import dev.aegis.core.approval.ApprovalSigner;
 import dev.aegis.core.chain.ChainRecord;
+import dev.aegis.core.checkpoint.Checkpoint;
+import dev.aegis.core.checkpoint.CheckpointStore;
+import dev.aegis.core.checkpoint.Checkpointer;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.event.EventType;
 import dev.aegis.core.frame.Frame;
@@ -145,6 +148,10 @@ final class Replayer {
     SessionChain chain =
         SessionChain.open(
             replayed, clock, recording.tenantId(), recording.userId(), recording.sessionId());
+    int every = started.payload().path("checkpoint_every").asInt(0);
+    if (every > 0) { // the recording's CHECKPOINT_CREATED events fall at the same seqs
+      chain.checkpoints(new Checkpointer(new DiscardedCheckpoints(), null, every));
+    }
     JsonNode guard = started.payload().path("guard");
     GuardOptions options =
         new GuardOptions(
@@ -168,6 +175,22 @@ final class Replayer {
       }
     }
     return session;
+  }
+
+  /** Checkpoints of a replay are sealed in its chain (to compare them) but kept nowhere. */
+  private static final class DiscardedCheckpoints implements CheckpointStore {
+    @Override
+    public void put(Checkpoint checkpoint) {}
+
+    @Override
+    public List<Checkpoint> list(String tenantId, String sessionId) {
+      return List.of();
+    }
+
+    @Override
+    public List<Checkpoint> all(String tenantId) {
+      return List.of();
+    }
   }
 
   private static boolean feed(ProxySession session, Recording.Event e, List<String> notes)

@@ -152,6 +152,8 @@ class ReplayIT {
                 "60s",
                 "--approval-key",
                 dir.resolve("approval.key").toString(),
+                "--checkpoint-every",
+                "7",
                 "--"));
     args.addAll(NodePeers.everythingServer());
     try (ProxyProcess p = ProxyProcess.start("aegis-proxy", args)) {
@@ -186,6 +188,9 @@ class ReplayIT {
             "OK", "APPROVAL_REQUIRED", "PERMISSION_UNDECLARED", "LOOP_DETECTED", "BUDGET_EXCEEDED");
     assertThat(Chains.ofType(store(), "rec", "APPROVAL_DECIDED")).hasSize(1);
     assertThat(Chains.ofType(store(), "rec", "TOOL_CATALOG_PINNED")).isNotEmpty();
+    assertThat(Chains.ofType(store(), "rec", "CHECKPOINT_CREATED"))
+        .as("checkpoints in the middle of the recording")
+        .hasSizeGreaterThan(2);
 
     Ctl r = replay("rec", "--manifest", m.toString(), "--json");
     assertThat(r.code()).as(r.out() + r.err()).isZero();
