@@ -24,8 +24,9 @@ import picocli.CommandLine.Parameters;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
-      "Wraps a stdio MCP server: relays every JSON-RPC frame byte for byte and seals each one,"
-          + " in both directions, into a tamper-evident hash chain.",
+      "Wraps a stdio MCP server (or, with --listen, fronts a Streamable HTTP one): relays every"
+          + " JSON-RPC frame byte for byte and seals each one, in both directions, into a"
+          + " tamper-evident hash chain.",
       ""
     },
     footerHeading = "%nExamples:%n",
@@ -33,6 +34,7 @@ import picocli.CommandLine.Parameters;
       "  aegis-proxy -- npx -y @modelcontextprotocol/server-everything",
       "  aegis-proxy --store sqlite:/var/lib/aegis/chain.db --tenant acme -- ./server",
       "  aegis-proxy --store postgresql://aegis@db:5432/aegis -- ./server",
+      "  aegis-proxy --listen 127.0.0.1:8080 --upstream http://127.0.0.1:3001/mcp",
       "",
       "In an MCP client config, put the server's command after \"--\":",
       "  \"command\": \"aegis-proxy\", \"args\": [\"--\", \"npx\", \"-y\", \"server-x\"]",
@@ -64,7 +66,11 @@ public final class AegisProxy implements Callable<Integer> {
           "approval-hold",
           "approval-ttl",
           "approval-key",
-          "upstream-id");
+          "upstream-id",
+          "listen",
+          "upstream",
+          "mcp-path",
+          "session-idle");
 
   @Option(
       names = "--store",
@@ -220,6 +226,35 @@ public final class AegisProxy implements Callable<Integer> {
   String upstreamId;
 
   @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve MCP over Streamable HTTP on this address (PORT alone binds 127.0.0.1) and relay"
+              + " to --upstream; one chain per MCP session.")
+  String listen;
+
+  @Option(
+      names = "--upstream",
+      paramLabel = "URL",
+      description =
+          "The upstream MCP server's Streamable HTTP endpoint, e.g. http://127.0.0.1:3001/mcp.")
+  String upstream;
+
+  @Option(
+      names = "--mcp-path",
+      paramLabel = "PATH",
+      description = "Path of the proxy's MCP endpoint with --listen (default /mcp).")
+  String mcpPath;
+
+  @Option(
+      names = "--session-idle",
+      paramLabel = "DURATION",
+      description =
+          "With --listen: an MCP session without traffic this long is closed and its"
+              + " termination sealed (default 30m).")
+  String sessionIdle;
+
+  @Option(
       names = "--trusted-key",
       paramLabel = "PEM",
       description = "Ed25519 public key (PEM) trusted to sign manifests; repeatable.")
@@ -323,7 +358,26 @@ public final class AegisProxy implements Callable<Integer> {
         pathOrNull(
             file.pick(approvalKey == null ? null : approvalKey.toString(), "approval-key", null)),
         file.pick(upstreamId, "upstream-id", null),
+        http(file),
         command);
+  }
+
+  private HttpSettings http(ConfigFile file) {
+    String listenValue = file.pick(listen, "listen", null);
+    String upstreamValue = file.pick(upstream, "upstream", null);
+    if (listenValue == null) {
+      if (upstreamValue != null) {
+        throw new IllegalArgumentException(
+            "upstream: given without --listen (expected: --listen HOST:PORT --upstream URL; serving"
+                + " stdio to the client with an HTTP upstream is not supported yet)");
+      }
+      return null;
+    }
+    return HttpSettings.parse(
+        listenValue,
+        upstreamValue,
+        file.pick(mcpPath, "mcp-path", "/mcp"),
+        Sizes.duration("session-idle", file.pick(sessionIdle, "session-idle", "30m")));
   }
 
   private static List<Path> defaultOpaDirs() {

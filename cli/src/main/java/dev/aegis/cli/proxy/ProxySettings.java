@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Everything aegis-proxy runs with, after flags and {@code aegis.yaml} are merged; validated on
  * construction so a bad value fails before anything starts. Without an upstream id the server's
- * argv names it ({@link UpstreamIds#stdio}).
+ * argv names it ({@link UpstreamIds#stdio}), or for an HTTP upstream its URL. {@code http} is set
+ * in Streamable HTTP mode ({@code --listen}), null in stdio mode.
  */
 record ProxySettings(
     String storeUrl,
@@ -36,6 +37,7 @@ record ProxySettings(
     Duration approvalTtl,
     Path approvalKey,
     String upstreamId,
+    HttpSettings http,
     List<String> command) {
 
   static final String DEFAULT_TENANT = "default";
@@ -63,11 +65,25 @@ record ProxySettings(
     if (approvalTtl.isNegative() || approvalTtl.isZero()) {
       throw new IllegalArgumentException("approval-ttl: " + approvalTtl + " (expected: > 0)");
     }
-    if (command.isEmpty()) {
-      throw new IllegalArgumentException(
-          "missing MCP server command (expected: aegis-proxy [options] -- CMD [ARGS...])");
+    if (http != null) {
+      if (!command.isEmpty()) {
+        throw new IllegalArgumentException(
+            "-- CMD with --listen: exposing a stdio server over HTTP is not supported yet"
+                + " (expected: --listen HOST:PORT --upstream URL)");
+      }
+      if (!sessionGenerated) {
+        throw new IllegalArgumentException(
+            "session: not allowed with --listen (every MCP session gets its own Aegis session)");
+      }
+      upstreamId = upstreamId == null ? http.upstreamId() : UpstreamIds.check(upstreamId);
+    } else {
+      if (command.isEmpty()) {
+        throw new IllegalArgumentException(
+            "missing MCP server command (expected: aegis-proxy [options] -- CMD [ARGS...],"
+                + " or --listen HOST:PORT --upstream URL)");
+      }
+      upstreamId = upstreamId == null ? UpstreamIds.stdio(command) : UpstreamIds.check(upstreamId);
     }
-    upstreamId = upstreamId == null ? UpstreamIds.stdio(command) : UpstreamIds.check(upstreamId);
   }
 
   private static void requireId(String name, String value) {

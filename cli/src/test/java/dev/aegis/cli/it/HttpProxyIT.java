@@ -1,0 +1,183 @@
+package dev.aegis.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.core.chain.ChainStore;
+import dev.aegis.core.chain.Durability;
+import dev.aegis.core.chain.SessionSummary;
+import dev.aegis.core.json.Json;
+import dev.aegis.store.ChainStores;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/aegis-proxy in Streamable HTTP mode between the MCP Java SDK client
+ * (HttpClientStreamableHttpTransport) and server-everything's streamableHttp transport: the policy
+ * applies, progress streams through, and the session's chain holds both directions and verifies.
+ */
+class HttpProxyIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+
+  @Test
+  void sdkClientThroughTheProxyToServerEverything() throws Exception {
+    int upstreamPort = HttpPeers.freePort();
+    int proxyPort = HttpPeers.freePort();
+    Path store = dir.resolve("chain.db");
+    Process upstream = HttpPeers.everything(upstreamPort, dir.resolve("upstream.log"));
+    try (ProxyProcess proxy =
+        HttpPeers.proxy(
+            store,
+            proxyPort,
+            "http://127.0.0.1:" + upstreamPort + "/mcp",
+            "server-everything.json")) {
+      Queue<ProgressNotification> progress = new ConcurrentLinkedQueue<>();
+      McpSyncClient client =
+          McpClient.sync(
+                  HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + proxyPort)
+                      .endpoint("/mcp")
+                      .build())
+              .requestTimeout(TIMEOUT)
+              .initializationTimeout(TIMEOUT)
+              .progressConsumer(progress::add)
+              .build();
+      assertThat(client.initialize().serverInfo().name()).isEqualTo("mcp-servers/everything");
+
+      List<String> listed = client.listTools().tools().stream().map(Tool::name).toList();
+      Set<String> declared = declaredTools();
+      assertThat(listed).isNotEmpty().allMatch(declared::contains).contains("echo", "get-sum");
+      assertThat(listed).doesNotContain("get-env");
+
+      CallToolResult echo =
+          client.callTool(new CallToolRequest("echo", Map.of("message", "over http")));
+      assertThat(echo.isError()).isNotEqualTo(Boolean.TRUE);
+      assertThat(text(echo)).isEqualTo("Echo: over http");
+
+      CallToolResult denied = client.callTool(new CallToolRequest("get-env", Map.of()));
+      assertThat(denied.isError()).isTrue();
+      assertThat(text(denied)).contains("PERMISSION_UNDECLARED");
+
+      CallToolResult longRun =
+          client.callTool(
+              CallToolRequest.builder()
+                  .name("trigger-long-running-operation")
+                  .arguments(Map.of("duration", 0.5, "steps", 3))
+                  .progressToken("lro")
+                  .build());
+      assertThat(text(longRun)).contains("Long running operation completed");
+      // the SDK hands notifications to the consumer asynchronously: wait (bounded) for the last
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (progress.size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(progress).extracting(ProgressNotification::progress).contains(1.0, 2.0, 3.0);
+
+      client.closeGracefully();
+      proxy.process.destroy(); // SIGTERM: every session's termination is sealed
+      assertThat(proxy.waitFor(30)).as(proxy.stderr()).isEqualTo(0);
+      assertThat(proxy.stderr()).doesNotContain("Exception");
+    } finally {
+      upstream.destroy();
+    }
+
+    String url = "sqlite:" + store;
+    String session = busiestSession(url);
+    List<Chains.Event> events = Chains.read(url, "default", session);
+    assertThat(events.get(0).type()).isEqualTo("SESSION_STARTED");
+    assertThat(events.get(0).payload().get("transport").asText()).isEqualTo("http");
+    Chains.Event last = events.get(events.size() - 1);
+    assertThat(last.type()).isEqualTo("TERMINATION");
+    assertThat(last.payload().get("mcp_session_id_sha256").asText()).hasSize(64);
+    List<Chains.Event> c2s = Chains.frames(events, "client_to_server");
+    List<Chains.Event> s2c = Chains.frames(events, "server_to_client");
+    assertThat(c2s).hasSizeGreaterThanOrEqualTo(6); // initialize, initialized, list, 3 calls
+    assertThat(s2c).hasSizeGreaterThanOrEqualTo(8); // answers, the denial, 3 progress events
+    assertThat(last.payload().get("frames_client_to_server").asLong()).isEqualTo(c2s.size());
+    assertThat(last.payload().get("frames_server_to_client").asLong()).isEqualTo(s2c.size());
+    assertThat(events).extracting(Chains.Event::type).contains("TOOL_CALL_DENIED", "TOOL_RESULT");
+    assertThat(Chains.verify(url, "default", session).valid()).isTrue();
+  }
+
+  @Test
+  void anUnreachableUpstreamIsAJsonRpcErrorAndTheProxyStaysUp() throws Exception {
+    int deadPort = HttpPeers.freePort();
+    int proxyPort = HttpPeers.freePort();
+    try (ProxyProcess proxy =
+        HttpPeers.proxy(
+            dir.resolve("chain.db"),
+            proxyPort,
+            "http://127.0.0.1:" + deadPort + "/mcp",
+            "server-everything.json")) {
+      HttpClient http = HttpClient.newHttpClient();
+      for (int i = 1; i <= 2; i++) {
+        String init =
+            "{\"jsonrpc\":\"2.0\",\"id\":"
+                + i
+                + ",\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}";
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxyPort + "/mcp"))
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .timeout(TIMEOUT)
+                    .POST(HttpRequest.BodyPublishers.ofString(init))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode answer = Json.parse(r.body().getBytes(StandardCharsets.UTF_8));
+        assertThat(answer.get("id").asInt()).isEqualTo(i);
+        assertThat(answer.at("/error/data/reason").asText()).isEqualTo("UPSTREAM_CLOSED");
+        assertThat(answer.at("/error/data/source").asText()).isEqualTo("aegis");
+      }
+      assertThat(proxy.process.isAlive()).isTrue();
+    }
+  }
+
+  private static String text(CallToolResult r) {
+    return ((TextContent) r.content().get(0)).text();
+  }
+
+  private static Set<String> declaredTools() throws Exception {
+    Set<String> declared = new HashSet<>();
+    Json.parse(
+            Files.readAllBytes(
+                ProxyProcess.ROOT.resolve("examples/manifests/server-everything.json")))
+        .at("/permissions/tools")
+        .forEach(t -> declared.add(t.asText()));
+    return declared;
+  }
+
+  private static String busiestSession(String url) {
+    try (ChainStore s = ChainStores.open(url, Durability.NORMAL)) {
+      return s.sessions("default").stream()
+          .max(java.util.Comparator.comparingLong(SessionSummary::events))
+          .orElseThrow()
+          .sessionId();
+    }
+  }
+}
