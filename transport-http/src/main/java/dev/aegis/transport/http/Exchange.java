@@ -53,6 +53,13 @@ final class Exchange {
   void respond(HttpResponseStatus status, HttpHeaders headers, String contentType, byte[] body) {
     run(
         () -> {
+          if (state == State.STREAMING) { // the proxy already streams this request's events
+            if (body.length > 0) {
+              event(body);
+            }
+            end();
+            return;
+          }
           if (state != State.OPEN) {
             return;
           }
@@ -100,6 +107,23 @@ final class Exchange {
           if (state == State.STREAMING) {
             lastWrite = ch.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
           }
+        });
+  }
+
+  /**
+   * Writes one frame the proxy sends for this request before its answer (the progress of a held
+   * call): the answer becomes an event stream if it was not one yet.
+   */
+  void streamEvent(byte[] frame) {
+    run(
+        () -> {
+          if (state == State.OPEN) {
+            HttpHeaders h = new io.netty.handler.codec.http.DefaultHttpHeaders();
+            h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_EVENT_STREAM);
+            h.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+            startStream(HttpResponseStatus.OK, h);
+          }
+          event(frame);
         });
   }
 

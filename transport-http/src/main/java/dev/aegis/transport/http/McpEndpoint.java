@@ -1,5 +1,6 @@
 package dev.aegis.transport.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.core.frame.Frame;
 import dev.aegis.core.frame.FrameKind;
 import dev.aegis.core.pipeline.Action;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
 
 /**
  * The MCP endpoint's semantics (2025-x Streamable HTTP): a POST body is one JSON-RPC message that
@@ -78,7 +80,7 @@ final class McpEndpoint {
               s.fromClient(endToEnd);
               String key = frame.kind() == FrameKind.REQUEST ? frame.id().toJson() : null;
               if (key != null) {
-                s.await(key, exchange);
+                s.await(key, exchange, progressToken(frame));
               }
               s.onFrame(Direction.CLIENT_TO_SERVER, frame)
                   .whenComplete((a, err) -> act(s, frame, key, a, err, endToEnd, body, exchange));
@@ -134,6 +136,16 @@ final class McpEndpoint {
         } // else a held call: answered when the session writes its frame for this id
       }
       default -> throw new AssertionError(a);
+    }
+  }
+
+  /** The request's {@code _meta.progressToken} as JSON text, or null. */
+  private static String progressToken(Frame request) {
+    try {
+      JsonNode t = request.tree().path("params").path("_meta").path("progressToken");
+      return t.isMissingNode() || t.isNull() ? null : t.toString();
+    } catch (IOException e) {
+      return null;
     }
   }
 

@@ -1,14 +1,17 @@
 package dev.aegis.transport.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.event.Hex;
 import dev.aegis.core.frame.Frame;
+import dev.aegis.core.frame.FrameKind;
 import dev.aegis.core.json.Json;
 import dev.aegis.core.pipeline.Action;
 import dev.aegis.core.pipeline.Direction;
 import dev.aegis.core.pipeline.ProxySession;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +35,7 @@ final class McpSession {
   private final SerialExecutor serverToClient;
   private final Relay relay;
   private final Map<String, Exchange> waiting = new ConcurrentHashMap<>();
+  private final Map<String, Exchange> progress = new ConcurrentHashMap<>();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile Exchange serverStream;
   private volatile HttpHeaders clientHeaders = new DefaultHttpHeaders();
@@ -98,8 +102,15 @@ final class McpSession {
     return !waiting.isEmpty() || (s != null && !s.isDone());
   }
 
-  void await(String idJson, Exchange exchange) {
+  /**
+   * Registers a client request waiting for its answer; {@code progressToken} (its JSON text, or
+   * null) lets the proxy's own progress notifications for it (a held call) reach that exchange.
+   */
+  void await(String idJson, Exchange exchange, String progressToken) {
     waiting.put(idJson, exchange);
+    if (progressToken != null) {
+      progress.put(progressToken, exchange);
+    }
   }
 
   Exchange waiter(String idJson) {
@@ -108,6 +119,7 @@ final class McpSession {
 
   void answered(String idJson, Exchange exchange) {
     waiting.remove(idJson, exchange);
+    progress.values().remove(exchange);
   }
 
   void serverStream(Exchange stream) {
@@ -154,9 +166,15 @@ final class McpSession {
     if (f.kind().isResponse() && f.id() != null) {
       Exchange e = waiting.remove(f.id().toJson());
       if (e != null) {
+        progress.values().remove(e);
         e.answer(frame);
         return;
       }
+    }
+    Exchange forCall = progress.get(progressToken(f));
+    if (forCall != null) {
+      forCall.streamEvent(frame);
+      return;
     }
     Exchange stream = serverStream;
     if (stream != null && !stream.isDone()) {
@@ -170,6 +188,19 @@ final class McpSession {
             + ": no open GET stream for a "
             + f.kind().wireName()
             + " the proxy sends to the client; dropped (it is sealed)");
+  }
+
+  /** The progress token of a progress notification (its JSON text), else "". */
+  private static String progressToken(Frame f) {
+    if (f.kind() != FrameKind.NOTIFICATION || !"notifications/progress".equals(f.method())) {
+      return "";
+    }
+    try {
+      JsonNode token = f.tree().path("params").path("progressToken");
+      return token.isMissingNode() ? "" : token.toString();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /**
