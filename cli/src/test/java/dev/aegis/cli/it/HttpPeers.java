@@ -62,7 +62,14 @@ final class HttpPeers {
                 upstream,
                 "--manifest",
                 ProxyProcess.ROOT.resolve("examples/manifests").resolve(manifest).toString()));
-    ProxyProcess p = ProxyProcess.start("aegis-proxy", args);
+    // Netty's leak detector on every buffer: a leak is reported on stderr ("LEAK:")
+    ProxyProcess p =
+        ProxyProcess.start(
+            "aegis-proxy",
+            args,
+            java.util.Map.of(
+                "AEGIS_JAVA_OPTS",
+                "-XX:+UseSerialGC -Xss512k -Dio.netty.leakDetection.level=paranoid"));
     awaitPort(port, p.process);
     return p;
   }

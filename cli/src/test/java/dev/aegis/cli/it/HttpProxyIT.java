@@ -99,7 +99,7 @@ class HttpProxyIT {
       client.closeGracefully();
       proxy.process.destroy(); // SIGTERM: every session's termination is sealed
       assertThat(proxy.waitFor(30)).as(proxy.stderr()).isEqualTo(0);
-      assertThat(proxy.stderr()).doesNotContain("Exception");
+      assertThat(proxy.stderr()).doesNotContain("Exception").doesNotContain("LEAK");
     } finally {
       upstream.destroy();
     }
@@ -155,6 +155,56 @@ class HttpProxyIT {
         assertThat(answer.at("/error/data/source").asText()).isEqualTo("aegis");
       }
       assertThat(proxy.process.isAlive()).isTrue();
+    }
+  }
+
+  @Test
+  void eventsKeepTheirLinesAndLastEventIdResumesThroughTheProxy() throws Exception {
+    int upstreamPort = HttpPeers.freePort();
+    int proxyPort = HttpPeers.freePort();
+    Path store = dir.resolve("chain.db");
+    Process upstream = HttpPeers.everything(upstreamPort, dir.resolve("upstream.log"));
+    try (ProxyProcess proxy =
+        HttpPeers.proxy(
+            store,
+            proxyPort,
+            "http://127.0.0.1:" + upstreamPort + "/mcp",
+            "server-everything.json")) {
+      RawMcpHttp client = new RawMcpHttp(proxyPort);
+      client.initialize();
+      HttpResponse<String> call =
+          client.post(
+              "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":"
+                  + "\"trigger-long-running-operation\",\"arguments\":{\"duration\":0.2,"
+                  + "\"steps\":2},\"_meta\":{\"progressToken\":\"r\"}}}");
+      assertThat(call.headers().firstValue("Content-Type").orElse(""))
+          .startsWith("text/event-stream");
+      // every event as the server wrote it: its event and id lines, then one data line
+      List<String> lines = call.body().lines().filter(l -> !l.isEmpty()).toList();
+      List<String> ids =
+          lines.stream().filter(l -> l.startsWith("id: ")).map(l -> l.substring(4)).toList();
+      assertThat(ids).hasSize(3);
+      assertThat(lines.stream().filter(l -> l.equals("event: message"))).hasSize(3);
+      assertThat(RawMcpHttp.answer(call).at("/result/content/0/text").asText())
+          .contains("Long running operation completed");
+
+      // resume after the first event: the server replays the rest through the proxy
+      HttpResponse<java.util.stream.Stream<String>> resumed = client.get(ids.get(0));
+      assertThat(resumed.statusCode()).isEqualTo(200);
+      List<String> replayedIds = new java.util.ArrayList<>();
+      try (java.util.stream.Stream<String> body = resumed.body()) {
+        java.util.Iterator<String> it = body.iterator();
+        while (replayedIds.size() < 2 && it.hasNext()) {
+          String line = it.next();
+          if (line.startsWith("id: ")) {
+            replayedIds.add(line.substring(4));
+          }
+        }
+      }
+      assertThat(replayedIds).containsExactly(ids.get(1), ids.get(2));
+      assertThat(proxy.process.isAlive()).isTrue();
+    } finally {
+      upstream.destroy();
     }
   }
 

@@ -60,6 +60,20 @@ final class RawMcpHttp {
     return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Opens the session's GET stream, resuming after {@code lastEventId}; lines as they arrive. */
+  HttpResponse<java.util.stream.Stream<String>> get(String lastEventId) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(endpoint)
+            .header("Accept", "text/event-stream")
+            .header("MCP-Protocol-Version", "2025-06-18")
+            .header("Mcp-Session-Id", sessionId)
+            .GET();
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+  }
+
   /** The frames of an answer: its JSON body, or the data of each event of its stream. */
   static List<JsonNode> frames(HttpResponse<String> r) throws Exception {
     List<JsonNode> out = new ArrayList<>();

@@ -98,6 +98,8 @@ final class McpSession {
 
   /** True while a client request waits or a GET stream is open: such a session never idles out. */
   boolean busy() {
+    waiting.values().removeIf(Exchange::isDone); // clients that went away
+    progress.values().removeIf(Exchange::isDone);
     Exchange s = serverStream;
     return !waiting.isEmpty() || (s != null && !s.isDone());
   }
