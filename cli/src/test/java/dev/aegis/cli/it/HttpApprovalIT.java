@@ -8,8 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,31 +25,15 @@ class HttpApprovalIT {
     return "sqlite:" + dir.resolve("chain.db");
   }
 
-  private ProxyProcess proxy(int port, int upstreamPort) throws Exception {
+  private HttpPeers.Gateway gateway() throws Exception {
     Path m = dir.resolve("manifest.json");
     Files.writeString(
         m,
         "{\"schema\":\"aegis.dev/manifest/v0.1\",\"name\":\"t\",\"version\":\"1.0.0\","
             + "\"publisher\":\"t\",\"permissions\":{\"tools\":[\"echo\",\"get-sum\"],"
             + "\"approval_required\":[\"echo\"]}}");
-    ProxyProcess p =
-        ProxyProcess.start(
-            "aegis-proxy",
-            List.of(
-                "--store",
-                store(),
-                "--manifest",
-                m.toString(),
-                "--approval-hold",
-                "60s",
-                "--approval-key",
-                dir.resolve("approval.key").toString(),
-                "--listen",
-                "127.0.0.1:" + port,
-                "--upstream",
-                "http://127.0.0.1:" + upstreamPort + "/mcp"));
-    HttpPeers.awaitPort(port, p.process);
-    return p;
+    return HttpPeers.gateway(
+        dir, m, "--approval-hold", "60s", "--approval-key", dir.resolve("approval.key").toString());
   }
 
   private static String echo(int id, String message) {
@@ -66,18 +48,16 @@ class HttpApprovalIT {
 
   @Test
   void aHeldPostIsAnsweredWhenAnOperatorDecides() throws Exception {
-    int upstreamPort = HttpPeers.freePort();
-    int port = HttpPeers.freePort();
-    Process upstream = HttpPeers.everything(upstreamPort, dir.resolve("upstream.log"));
-    try (ProxyProcess p = proxy(port, upstreamPort)) {
-      RawMcpHttp client = new RawMcpHttp(port);
+    try (HttpPeers.Gateway gw = gateway()) {
+      RawMcpHttp client = new RawMcpHttp(gw.port());
       client.initialize();
 
       CompletableFuture<HttpResponse<String>> held = client.postAsync(echo(1, "approve me"));
       JsonNode req = pendingRequest();
       assertThat(req.at("/args/message").asText()).isEqualTo("approve me");
       String token = req.path("token").asText();
-      assertThat(ctl("approve", token, "--store", store(), "--by", "al")[0]).isEqualTo("0");
+      assertThat(ApprovalIT.ctl("approve", token, "--store", store(), "--by", "al").code())
+          .isZero();
       HttpResponse<String> approved = held.get(60, TimeUnit.SECONDS);
       assertThat(approved.statusCode()).isEqualTo(200);
       assertThat(RawMcpHttp.answer(approved).at("/result/content/0/text").asText())
@@ -92,13 +72,11 @@ class HttpApprovalIT {
 
       CompletableFuture<HttpResponse<String>> denied = client.postAsync(echo(2, "deny me"));
       String second = pendingRequest().path("token").asText();
-      assertThat(ctl("approve", second, "--store", store(), "--deny")[0]).isEqualTo("0");
+      assertThat(ApprovalIT.ctl("approve", second, "--store", store(), "--deny").code()).isZero();
       JsonNode refusal = RawMcpHttp.answer(denied.get(60, TimeUnit.SECONDS));
       assertThat(refusal.get("id").asInt()).isEqualTo(2);
       assertThat(refusal.at("/result/isError").asBoolean()).isTrue();
       assertThat(refusal.at("/result/structuredContent/aegis/outcome").asText()).isEqualTo("deny");
-    } finally {
-      upstream.destroy();
     }
   }
 
@@ -106,26 +84,13 @@ class HttpApprovalIT {
   private JsonNode pendingRequest() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      String[] r = ctl("approvals", "list", "--json", "--store", store());
-      JsonNode list = Json.parse(r[1].getBytes(StandardCharsets.UTF_8)).path("approvals");
+      String out = ApprovalIT.ctl("approvals", "list", "--json", "--store", store()).out();
+      JsonNode list = Json.parse(out.getBytes(StandardCharsets.UTF_8)).path("approvals");
       if (list.size() > 0) {
         return list.get(0);
       }
       Thread.sleep(100);
     }
     throw new AssertionError("no pending approval request appeared");
-  }
-
-  /** Runs bin/aegisctl; returns {exit code, stdout, stderr}. */
-  private static String[] ctl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProxyProcess.bin("aegisctl").toString());
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new String[] {String.valueOf(p.exitValue()), out, err};
   }
 }

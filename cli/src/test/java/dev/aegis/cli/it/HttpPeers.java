@@ -1,13 +1,17 @@
 package dev.aegis.cli.it;
 
+import dev.aegis.core.json.Json;
 import dev.aegis.testsupport.NodePeers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Real HTTP peers for the Streamable HTTP ITs: server-everything in streamableHttp mode. */
 final class HttpPeers {
@@ -48,9 +52,52 @@ final class HttpPeers {
     throw new AssertionError("nothing listening on port " + port);
   }
 
+  /** The tools a manifest of examples/manifests declares. */
+  static Set<String> declaredTools(String manifest) throws IOException {
+    Set<String> declared = new HashSet<>();
+    Json.parse(
+            Files.readAllBytes(ProxyProcess.ROOT.resolve("examples/manifests").resolve(manifest)))
+        .at("/permissions/tools")
+        .forEach(t -> declared.add(t.asText()));
+    return declared;
+  }
+
+  /** server-everything (streamableHttp) behind aegis-proxy --listen; closing stops both. */
+  record Gateway(Process upstream, ProxyProcess proxy, int port) implements AutoCloseable {
+    String url() {
+      return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+      proxy.close();
+      upstream.destroy();
+    }
+  }
+
+  /** Starts server-everything and the proxy in front of it (store chain.db in {@code dir}). */
+  static Gateway gateway(Path dir, Path manifest, String... extraArgs) throws Exception {
+    int upstreamPort = freePort();
+    int port = freePort();
+    Process upstream = everything(upstreamPort, dir.resolve("upstream.log"));
+    try {
+      ProxyProcess proxy =
+          proxy(
+              dir.resolve("chain.db"),
+              port,
+              "http://127.0.0.1:" + upstreamPort + "/mcp",
+              manifest,
+              extraArgs);
+      return new Gateway(upstream, proxy, port);
+    } catch (Exception | AssertionError e) {
+      upstream.destroy();
+      throw e;
+    }
+  }
+
   /** aegis-proxy --listen on {@code port} in front of {@code upstream}, with a manifest. */
-  static ProxyProcess proxy(Path store, int port, String upstream, String manifest)
-      throws Exception {
+  static ProxyProcess proxy(
+      Path store, int port, String upstream, Path manifest, String... extraArgs) throws Exception {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -61,7 +108,8 @@ final class HttpPeers {
                 "--upstream",
                 upstream,
                 "--manifest",
-                ProxyProcess.ROOT.resolve("examples/manifests").resolve(manifest).toString()));
+                manifest.toString()));
+    args.addAll(List.of(extraArgs));
     // Netty's leak detector on every buffer: a leak is reported on stderr ("LEAK:")
     ProxyProcess p =
         ProxyProcess.start(
@@ -72,5 +120,10 @@ final class HttpPeers {
                 "-XX:+UseSerialGC -Xss512k -Dio.netty.leakDetection.level=paranoid"));
     awaitPort(port, p.process);
     return p;
+  }
+
+  /** A manifest of examples/manifests. */
+  static Path manifest(String name) {
+    return ProxyProcess.ROOT.resolve("examples/manifests").resolve(name);
   }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.chain.SessionSummary;
-import dev.aegis.core.json.Json;
 import dev.aegis.store.ChainStores;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -16,15 +15,9 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -45,22 +38,14 @@ class HttpProxyIT {
 
   @Test
   void sdkClientThroughTheProxyToServerEverything() throws Exception {
-    int upstreamPort = HttpPeers.freePort();
-    int proxyPort = HttpPeers.freePort();
     Path store = dir.resolve("chain.db");
-    Process upstream = HttpPeers.everything(upstreamPort, dir.resolve("upstream.log"));
-    try (ProxyProcess proxy =
-        HttpPeers.proxy(
-            store,
-            proxyPort,
-            "http://127.0.0.1:" + upstreamPort + "/mcp",
-            "server-everything.json")) {
+    try (HttpPeers.Gateway gw =
+        HttpPeers.gateway(dir, HttpPeers.manifest("server-everything.json"))) {
+      ProxyProcess proxy = gw.proxy();
       Queue<ProgressNotification> progress = new ConcurrentLinkedQueue<>();
       McpSyncClient client =
           McpClient.sync(
-                  HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + proxyPort)
-                      .endpoint("/mcp")
-                      .build())
+                  HttpClientStreamableHttpTransport.builder(gw.url()).endpoint("/mcp").build())
               .requestTimeout(TIMEOUT)
               .initializationTimeout(TIMEOUT)
               .progressConsumer(progress::add)
@@ -68,7 +53,7 @@ class HttpProxyIT {
       assertThat(client.initialize().serverInfo().name()).isEqualTo("mcp-servers/everything");
 
       List<String> listed = client.listTools().tools().stream().map(Tool::name).toList();
-      Set<String> declared = declaredTools();
+      Set<String> declared = HttpPeers.declaredTools("server-everything.json");
       assertThat(listed).isNotEmpty().allMatch(declared::contains).contains("echo", "get-sum");
       assertThat(listed).doesNotContain("get-env");
 
@@ -100,8 +85,6 @@ class HttpProxyIT {
       proxy.process.destroy(); // SIGTERM: every session's termination is sealed
       assertThat(proxy.waitFor(30)).as(proxy.stderr()).isEqualTo(0);
       assertThat(proxy.stderr()).doesNotContain("Exception").doesNotContain("LEAK");
-    } finally {
-      upstream.destroy();
     }
 
     String url = "sqlite:" + store;
@@ -131,25 +114,18 @@ class HttpProxyIT {
             dir.resolve("chain.db"),
             proxyPort,
             "http://127.0.0.1:" + deadPort + "/mcp",
-            "server-everything.json")) {
-      HttpClient http = HttpClient.newHttpClient();
+            HttpPeers.manifest("server-everything.json"))) {
+      RawMcpHttp client = new RawMcpHttp(proxyPort);
       for (int i = 1; i <= 2; i++) {
-        String init =
-            "{\"jsonrpc\":\"2.0\",\"id\":"
-                + i
-                + ",\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
-                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}";
         HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxyPort + "/mcp"))
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json, text/event-stream")
-                    .timeout(TIMEOUT)
-                    .POST(HttpRequest.BodyPublishers.ofString(init))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+            client.post(
+                "{\"jsonrpc\":\"2.0\",\"id\":"
+                    + i
+                    + ",\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                    + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\","
+                    + "\"version\":\"1\"}}}");
         assertThat(r.statusCode()).isEqualTo(200);
-        JsonNode answer = Json.parse(r.body().getBytes(StandardCharsets.UTF_8));
+        JsonNode answer = RawMcpHttp.answer(r);
         assertThat(answer.get("id").asInt()).isEqualTo(i);
         assertThat(answer.at("/error/data/reason").asText()).isEqualTo("UPSTREAM_CLOSED");
         assertThat(answer.at("/error/data/source").asText()).isEqualTo("aegis");
@@ -160,17 +136,9 @@ class HttpProxyIT {
 
   @Test
   void eventsKeepTheirLinesAndLastEventIdResumesThroughTheProxy() throws Exception {
-    int upstreamPort = HttpPeers.freePort();
-    int proxyPort = HttpPeers.freePort();
-    Path store = dir.resolve("chain.db");
-    Process upstream = HttpPeers.everything(upstreamPort, dir.resolve("upstream.log"));
-    try (ProxyProcess proxy =
-        HttpPeers.proxy(
-            store,
-            proxyPort,
-            "http://127.0.0.1:" + upstreamPort + "/mcp",
-            "server-everything.json")) {
-      RawMcpHttp client = new RawMcpHttp(proxyPort);
+    try (HttpPeers.Gateway gw =
+        HttpPeers.gateway(dir, HttpPeers.manifest("server-everything.json"))) {
+      RawMcpHttp client = new RawMcpHttp(gw.port());
       client.initialize();
       HttpResponse<String> call =
           client.post(
@@ -202,24 +170,12 @@ class HttpProxyIT {
         }
       }
       assertThat(replayedIds).containsExactly(ids.get(1), ids.get(2));
-      assertThat(proxy.process.isAlive()).isTrue();
-    } finally {
-      upstream.destroy();
+      assertThat(gw.proxy().process.isAlive()).isTrue();
     }
   }
 
   private static String text(CallToolResult r) {
     return ((TextContent) r.content().get(0)).text();
-  }
-
-  private static Set<String> declaredTools() throws Exception {
-    Set<String> declared = new HashSet<>();
-    Json.parse(
-            Files.readAllBytes(
-                ProxyProcess.ROOT.resolve("examples/manifests/server-everything.json")))
-        .at("/permissions/tools")
-        .forEach(t -> declared.add(t.asText()));
-    return declared;
   }
 
   private static String busiestSession(String url) {
