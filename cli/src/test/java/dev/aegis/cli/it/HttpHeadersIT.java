@@ -52,7 +52,8 @@ class HttpHeadersIT {
       String refused = exchange(port, "");
       assertThat(refused).startsWith("HTTP/1.1 401");
       assertThat(refused)
-          .containsIgnoringCase("WWW-Authenticate: Bearer resource_metadata=\"http://x/.well-known/r\"")
+          .containsIgnoringCase(
+              "WWW-Authenticate: Bearer resource_metadata=\"http://x/.well-known/r\"")
           .endsWith("{\"error\":\"unauthorized\"}");
 
       String ok =
@@ -96,6 +97,24 @@ class HttpHeadersIT {
     assertThat(records).isEqualTo(2); // the refused initialize and the accepted one
   }
 
+  @Test
+  void requestsOutsideTheProtocolAreAnsweredWithoutTheUpstream() throws Exception {
+    int port = HttpPeers.freePort();
+    try (ProxyProcess proxy =
+        HttpPeers.proxy(
+            dir.resolve("chain.db"),
+            port,
+            "http://127.0.0.1:" + HttpPeers.freePort() + "/mcp",
+            HttpPeers.manifest("server-everything.json"))) {
+      assertThat(raw(port, "GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400");
+      assertThat(raw(port, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 404");
+      assertThat(raw(port, "PUT /mcp HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
+          .startsWith("HTTP/1.1 405")
+          .containsIgnoringCase("Allow: GET, POST, DELETE");
+      assertThat(proxy.process.isAlive()).isTrue();
+    }
+  }
+
   /** The fixture upstream: 401 without a token, else an initialize answer with extra headers. */
   private static void answer(HttpExchange ex, AtomicReference<Headers> seen) throws IOException {
     try (ex) {
@@ -121,6 +140,16 @@ class HttpHeadersIT {
       try (OutputStream out = ex.getResponseBody()) {
         out.write(body);
       }
+    }
+  }
+
+  /** Sends raw bytes, returns the response. */
+  private static String raw(int port, String request) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      s.setSoTimeout(30_000);
+      return readResponse(s.getInputStream());
     }
   }
 

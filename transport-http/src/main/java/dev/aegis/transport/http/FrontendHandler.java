@@ -3,6 +3,7 @@ package dev.aegis.transport.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.util.ArrayDeque;
 
@@ -40,6 +41,11 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
     Exchange exchange = new Exchange(ctx.channel(), HttpUtil.isKeepAlive(req), () -> next(ctx));
     current = exchange;
+    if (req.decoderResult().isFailure()) { // a malformed request line or headers too large
+      new Exchange(ctx.channel(), false, () -> {})
+          .respondText(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n");
+      return;
+    }
     endpoint.handle(req, exchange);
     ctx.read();
   }

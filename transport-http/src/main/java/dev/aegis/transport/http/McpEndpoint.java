@@ -10,6 +10,7 @@ import dev.aegis.core.pipeline.ProxyError;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -62,7 +63,12 @@ final class McpEndpoint {
                 relay.forward(s, m, endToEnd, EMPTY, null, exchange);
               });
     } else {
-      exchange.respondText(HttpResponseStatus.METHOD_NOT_ALLOWED, "allowed: GET, POST, DELETE\n");
+      HttpHeaders allow = new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, "GET, POST, DELETE");
+      exchange.respond(
+          HttpResponseStatus.METHOD_NOT_ALLOWED,
+          allow,
+          "text/plain; charset=utf-8",
+          "allowed: GET, POST, DELETE\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 
