@@ -35,6 +35,7 @@ import picocli.CommandLine.Parameters;
       "  aegis-proxy --store sqlite:/var/lib/aegis/chain.db --tenant acme -- ./server",
       "  aegis-proxy --store postgresql://aegis@db:5432/aegis -- ./server",
       "  aegis-proxy --listen 127.0.0.1:8080 --upstream http://127.0.0.1:3001/mcp",
+      "  aegis-proxy --listen 127.0.0.1:8080 -- ./server   (a stdio server over HTTP)",
       "",
       "In an MCP client config, put the server's command after \"--\":",
       "  \"command\": \"aegis-proxy\", \"args\": [\"--\", \"npx\", \"-y\", \"server-x\"]",

@@ -1,5 +1,6 @@
 package dev.aegis.cli.proxy;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.cli.Version;
 import dev.aegis.core.approval.ApprovalSettings;
@@ -20,8 +21,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs aegis-proxy in Streamable HTTP mode: one chain, guard and core session per MCP session,
- * wired exactly as the stdio proxy wires its single session, until a signal stops it; then every
+ * Runs aegis-proxy in Streamable HTTP mode (relaying to an HTTP upstream, or bridging a stdio
+ * server with one child per session): one chain, guard and core session per MCP session, wired
+ * exactly as the stdio proxy wires its single session, until a signal stops it; then every
  * session's termination is sealed.
  */
 final class HttpLauncher {
@@ -32,7 +34,14 @@ final class HttpLauncher {
     HttpSettings h = s.http();
     HttpProxyConfig config =
         new HttpProxyConfig(
-            h.host(), h.port(), h.upstream(), h.mcpPath(), s.maxFrameBytes(), h.sessionIdle());
+            h.host(),
+            h.port(),
+            h.upstream(),
+            s.command(),
+            h.mcpPath(),
+            s.maxFrameBytes(),
+            h.sessionIdle(),
+            s.shutdownGrace());
     SessionFactory sessions = () -> open(s, store, guards, approvals);
     HttpProxy proxy;
     try {
@@ -86,6 +95,10 @@ final class HttpLauncher {
     info.put("proxy", "aegis-proxy");
     info.put("version", Version.get());
     info.put("transport", "http");
+    if (!s.command().isEmpty()) { // bridging: this session's own stdio server
+      ArrayNode argv = info.putArray("argv");
+      s.command().forEach(argv::add);
+    }
     info.put("store", store.describe());
     info.put("durability", s.durability().name().toLowerCase(Locale.ROOT));
     info.put("max_frame_bytes", s.maxFrameBytes());

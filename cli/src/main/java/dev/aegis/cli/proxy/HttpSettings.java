@@ -7,17 +7,14 @@ import java.time.Duration;
 
 /**
  * The Streamable HTTP side of aegis-proxy ({@code --listen}, {@code --upstream}, {@code
- * --mcp-path}, {@code --session-idle}), validated on construction.
+ * --mcp-path}, {@code --session-idle}), validated on construction. {@code upstream} is null when a
+ * stdio server is bridged ({@code --listen … -- CMD}).
  */
 record HttpSettings(String host, int port, URI upstream, String mcpPath, Duration sessionIdle) {
   static final String DEFAULT_HOST = "127.0.0.1";
 
   HttpSettings {
-    if (upstream == null) {
-      throw new IllegalArgumentException(
-          "upstream: missing (expected: --upstream http://HOST:PORT/PATH with --listen)");
-    }
-    if (!"http".equals(upstream.getScheme()) || upstream.getHost() == null) {
+    if (upstream != null && (!"http".equals(upstream.getScheme()) || upstream.getHost() == null)) {
       throw new IllegalArgumentException(
           "upstream: "
               + upstream

@@ -66,16 +66,22 @@ record ProxySettings(
       throw new IllegalArgumentException("approval-ttl: " + approvalTtl + " (expected: > 0)");
     }
     if (http != null) {
-      if (!command.isEmpty()) {
+      if (!command.isEmpty() && http.upstream() != null) {
         throw new IllegalArgumentException(
-            "-- CMD with --listen: exposing a stdio server over HTTP is not supported yet"
-                + " (expected: --listen HOST:PORT --upstream URL)");
+            "upstream: given with -- CMD (expected: --upstream URL to relay to an HTTP server, or"
+                + " -- CMD to bridge a stdio server, not both)");
+      }
+      if (command.isEmpty() && http.upstream() == null) {
+        throw new IllegalArgumentException(
+            "upstream: missing (expected: --listen HOST:PORT --upstream URL, or --listen"
+                + " HOST:PORT -- CMD to bridge a stdio server)");
       }
       if (!sessionGenerated) {
         throw new IllegalArgumentException(
             "session: not allowed with --listen (every MCP session gets its own Aegis session)");
       }
-      upstreamId = upstreamId == null ? http.upstreamId() : UpstreamIds.check(upstreamId);
+      String byDefault = command.isEmpty() ? http.upstreamId() : UpstreamIds.stdio(command);
+      upstreamId = upstreamId == null ? byDefault : UpstreamIds.check(upstreamId);
     } else {
       if (command.isEmpty()) {
         throw new IllegalArgumentException(

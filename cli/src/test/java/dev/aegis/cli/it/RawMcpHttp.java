@@ -38,6 +38,12 @@ final class RawMcpHttp {
     return frames(r).get(0);
   }
 
+  /** Sends later requests with this session id (for requests with an id the server never gave). */
+  RawMcpHttp session(String id) {
+    sessionId = id;
+    return this;
+  }
+
   String sessionId() {
     return sessionId;
   }

@@ -140,6 +140,14 @@ class AegisProxySettingsTest {
   }
 
   @Test
+  void listenWithACommandBridgesAStdioServer() {
+    ProxySettings s = parse("--listen", "8080", "--", "/usr/bin/npx", "-y", "server-x");
+    assertThat(s.http().upstream()).isNull();
+    assertThat(s.command()).containsExactly("/usr/bin/npx", "-y", "server-x");
+    assertThat(s.upstreamId()).matches("stdio:npx:[0-9a-f]{16}");
+  }
+
+  @Test
   void httpModeRefusesWhatItCannotDoYet() {
     assertThatThrownBy(() -> parse("--upstream", "http://srv/mcp"))
         .hasMessageStartingWith("upstream: given without --listen");
@@ -147,7 +155,7 @@ class AegisProxySettingsTest {
     assertThatThrownBy(() -> parse("--listen", "8080", "--upstream", "https://srv/mcp"))
         .hasMessageStartingWith("upstream: https://srv/mcp (expected: http://");
     assertThatThrownBy(() -> parse("--listen", "8080", "--upstream", "http://s/mcp", "--", "npx"))
-        .hasMessageContaining("not supported yet");
+        .hasMessageStartingWith("upstream: given with -- CMD");
     assertThatThrownBy(
             () -> parse("--listen", "8080", "--upstream", "http://s/mcp", "--session", "x"))
         .hasMessageStartingWith("session: not allowed with --listen");

@@ -37,11 +37,17 @@ final class Exchange {
   private volatile State state = State.OPEN;
   private Runnable abort = () -> {};
   private ChannelFuture lastWrite;
+  private final HttpHeaders extra = new io.netty.handler.codec.http.DefaultHttpHeaders();
 
   Exchange(Channel ch, boolean keepAlive, Runnable onDone) {
     this.ch = ch;
     this.keepAlive = keepAlive;
     this.onDone = onDone;
+  }
+
+  /** Adds a header to the answer, whatever it turns out to be (the session id a bridge issues). */
+  void header(String name, String value) {
+    run(() -> extra.set(name, value));
   }
 
   /** What to do when this exchange ends before its upstream leg did (close that leg). */
@@ -69,6 +75,7 @@ final class Exchange {
           if (headers != null) {
             r.headers().add(headers);
           }
+          r.headers().add(extra);
           if (contentType != null) {
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
           }
@@ -91,6 +98,7 @@ final class Exchange {
           }
           HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
           r.headers().add(headers);
+          r.headers().add(extra);
           HttpUtil.setTransferEncodingChunked(r, true);
           state = State.STREAMING;
           lastWrite = ch.writeAndFlush(r);

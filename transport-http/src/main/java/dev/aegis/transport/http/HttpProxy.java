@@ -21,10 +21,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Streamable HTTP reverse proxy: serves the MCP endpoint, relays to the upstream MCP server and
- * runs every message through one core session per MCP session. Netty event loops do the I/O;
- * opening and ending sessions (chain store I/O) and calls into the core run on a worker pool.
- * {@link #close} is thread-safe and idempotent.
+ * The Streamable HTTP proxy: serves the MCP endpoint and relays to the upstream MCP server (or,
+ * when bridging, to one stdio server child per session), running every message through one core
+ * session per MCP session. Netty event loops do the I/O; opening and ending sessions (chain store
+ * I/O) and calls into the core run on a worker pool. {@link #close} is thread-safe and idempotent.
  */
 public final class HttpProxy implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HttpProxy.class.getName());
@@ -64,8 +64,8 @@ public final class HttpProxy implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    Upstream upstream = new Upstream(group, config);
-    McpSessions sessions = new McpSessions(factory, work);
+    Upstream upstream = config.bridging() ? null : new Upstream(group, config);
+    McpSessions sessions = new McpSessions(factory, work, config);
     Relay relay = new Relay(upstream, config, sessions);
     sessions.relay(relay);
     McpEndpoint endpoint = new McpEndpoint(config, sessions, relay);
@@ -89,7 +89,9 @@ public final class HttpProxy implements AutoCloseable {
     try {
       server = b.bind(config.host(), config.port()).sync().channel();
     } catch (Exception e) {
-      upstream.close();
+      if (upstream != null) {
+        upstream.close();
+      }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       work.shutdownNow();
       throw new IOException(
@@ -132,7 +134,9 @@ public final class HttpProxy implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.ERROR, "ending sessions failed: " + e);
       }
-      upstream.close();
+      if (upstream != null) {
+        upstream.close();
+      }
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
       work.shutdownNow();
       closed = true;

@@ -4,19 +4,30 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Settings of the Streamable HTTP reverse proxy, validated on construction.
  *
  * @param host the address to listen on (loopback by default in the CLI)
  * @param port the port to listen on (0: any free port)
- * @param upstream the MCP endpoint of the upstream server ({@code http://host:port/path})
+ * @param upstream the MCP endpoint of the upstream server ({@code http://host:port/path}), or null
+ *     when bridging
+ * @param command the stdio MCP server to start per session when bridging, else empty
  * @param mcpPath the path of the proxy's own MCP endpoint
  * @param maxBodyBytes largest request body, JSON answer or server-sent event
  * @param sessionIdle how long a session may go without traffic before it is closed
+ * @param shutdownGrace how long a bridged server may take to exit after its stdin is closed
  */
 public record HttpProxyConfig(
-    String host, int port, URI upstream, String mcpPath, int maxBodyBytes, Duration sessionIdle) {
+    String host,
+    int port,
+    URI upstream,
+    List<String> command,
+    String mcpPath,
+    int maxBodyBytes,
+    Duration sessionIdle,
+    Duration shutdownGrace) {
   /** The MCP endpoint path when none is given. */
   public static final String DEFAULT_MCP_PATH = "/mcp";
 
@@ -26,13 +37,18 @@ public record HttpProxyConfig(
   /** Validates every field. */
   public HttpProxyConfig {
     requireNonNull(host, "host");
-    requireNonNull(upstream, "upstream");
     requireNonNull(mcpPath, "mcpPath");
     requireNonNull(sessionIdle, "sessionIdle");
+    requireNonNull(shutdownGrace, "shutdownGrace");
+    command = List.copyOf(command);
+    if ((upstream == null) == command.isEmpty()) {
+      throw new IllegalArgumentException(
+          "upstream: " + upstream + ", command: " + command + " (expected: exactly one of them)");
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
     }
-    if (!"http".equals(upstream.getScheme()) || upstream.getHost() == null) {
+    if (upstream != null && (!"http".equals(upstream.getScheme()) || upstream.getHost() == null)) {
       throw new IllegalArgumentException(
           "upstream: "
               + upstream
@@ -48,6 +64,11 @@ public record HttpProxyConfig(
     if (sessionIdle.isNegative() || sessionIdle.isZero()) {
       throw new IllegalArgumentException("sessionIdle: " + sessionIdle + " (expected: > 0)");
     }
+  }
+
+  /** True when stdio servers are bridged (one child per session) instead of an HTTP upstream. */
+  boolean bridging() {
+    return upstream == null;
   }
 
   /** The upstream's port, 80 when the URL has none. */

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -50,6 +51,24 @@ final class McpEndpoint {
     HttpMethod m = req.method();
     if (m.equals(HttpMethod.POST)) {
       post(sid, endToEnd, ByteBufUtil.getBytes(req.content()), exchange);
+    } else if (config.bridging() && (m.equals(HttpMethod.GET) || m.equals(HttpMethod.DELETE))) {
+      sessions
+          .find(sid, false)
+          .whenComplete(
+              (s, e) -> {
+                if (e != null) {
+                  refuse(exchange, null, e);
+                } else if (m.equals(HttpMethod.GET)) {
+                  HttpHeaders h = new DefaultHttpHeaders();
+                  h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_EVENT_STREAM);
+                  h.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+                  exchange.startStream(HttpResponseStatus.OK, h);
+                  s.serverStream(exchange);
+                } else {
+                  sessions.end(s, "client ended the MCP session (HTTP DELETE)");
+                  exchange.respond(HttpResponseStatus.OK, null, null, EMPTY);
+                }
+              });
     } else if (m.equals(HttpMethod.GET) || m.equals(HttpMethod.DELETE)) {
       sessions
           .find(sid, false)
@@ -84,6 +103,11 @@ final class McpEndpoint {
                 return;
               }
               s.fromClient(endToEnd);
+              if (initialize && config.bridging() && s.mcpSessionId() == null) {
+                String issued = McpSessions.newSessionId();
+                sessions.adopt(issued, s);
+                exchange.header("Mcp-Session-Id", issued);
+              }
               String key = frame.kind() == FrameKind.REQUEST ? frame.id().toJson() : null;
               if (key != null) {
                 s.await(key, exchange, progressToken(frame));
@@ -113,7 +137,16 @@ final class McpEndpoint {
       return;
     }
     switch (a.type()) {
-      case FORWARD -> relay.forward(s, HttpMethod.POST, endToEnd, body, frame, exchange);
+      case FORWARD -> {
+        if (!config.bridging()) {
+          relay.forward(s, HttpMethod.POST, endToEnd, body, frame, exchange);
+          return;
+        }
+        s.toChild(body); // a request is answered when the server's answer is routed by its id
+        if (key == null) {
+          exchange.respond(HttpResponseStatus.ACCEPTED, null, null, EMPTY);
+        }
+      }
       case REPLY -> {
         if (key != null) {
           s.answered(key, exchange);
@@ -156,6 +189,21 @@ final class McpEndpoint {
   }
 
   private static void refuse(Exchange exchange, Frame frame, Throwable e) {
+    Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+    if (cause instanceof McpSessions.UnknownSession) {
+      exchange.respondText(HttpResponseStatus.NOT_FOUND, "unknown or ended MCP session\n");
+      return;
+    }
+    if (cause instanceof java.io.UncheckedIOException) {
+      exchange.respondJson(
+          HttpResponseStatus.BAD_GATEWAY,
+          ErrorFrames.encode(
+              frame == null ? null : frame.id(),
+              ProxyError.UPSTREAM_CLOSED,
+              "the MCP server could not be started",
+              null));
+      return;
+    }
     LOG.log(System.Logger.Level.ERROR, "cannot open a session: " + e);
     exchange.respondJson(
         HttpResponseStatus.SERVICE_UNAVAILABLE,

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,8 @@ final class McpSession {
   private final Map<String, Exchange> progress = new ConcurrentHashMap<>();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile Exchange serverStream;
+  private volatile ChildLink child;
+  private volatile Duration childGrace = Duration.ZERO;
   private volatile HttpHeaders clientHeaders = new DefaultHttpHeaders();
   private volatile String mcpSessionId;
   private volatile long lastActiveNanos = System.nanoTime();
@@ -151,9 +154,23 @@ final class McpSession {
     return ended.get();
   }
 
+  /** Bridging: the stdio server of this session, stopped within {@code grace} when it ends. */
+  void child(ChildLink link, Duration grace) {
+    this.child = link;
+    this.childGrace = grace;
+  }
+
+  /** Writes a frame the core forwards to the bridged server. */
+  void toChild(byte[] frame) {
+    child.write(frame);
+  }
+
   private void output(Direction direction, byte[] frame) {
     touch();
-    if (direction == Direction.CLIENT_TO_SERVER) {
+    ChildLink c = child;
+    if (direction == Direction.CLIENT_TO_SERVER && c != null) {
+      c.write(frame);
+    } else if (direction == Direction.CLIENT_TO_SERVER) {
       relay.fromSession(this, frame);
     } else {
       deliver(frame);
@@ -213,10 +230,14 @@ final class McpSession {
     if (!ended.compareAndSet(false, true)) {
       return false;
     }
+    ObjectNode info = Json.object().put("reason", reason).put("transport", "http");
+    ChildLink c = child;
+    if (c != null) {
+      info.put("exit_code", c.stop(childGrace));
+    }
     for (byte[] reply : core.upstreamClosed(reason)) {
       deliver(reply);
     }
-    ObjectNode info = Json.object().put("reason", reason).put("transport", "http");
     if (mcpSessionId != null) {
       info.put("mcp_session_id_sha256", sha256(mcpSessionId));
     }

@@ -24,10 +24,29 @@ final class McpSessions {
   private CompletableFuture<McpSession> sessionless;
   private volatile Relay relay;
 
-  McpSessions(SessionFactory factory, Executor work) {
+  private final HttpProxyConfig config;
+
+  McpSessions(SessionFactory factory, Executor work, HttpProxyConfig config) {
     this.factory = factory;
     this.work = work;
+    this.config = config;
   }
+
+  /** A request named a session this (bridging) proxy never issued or already ended: 404. */
+  static final class UnknownSession extends RuntimeException {
+    UnknownSession() {
+      super("unknown Mcp-Session-Id", null, false, false);
+    }
+  }
+
+  /** Bridging: a new session id (128 random bits, hex), issued by the proxy. */
+  static String newSessionId() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return dev.aegis.core.event.Hex.of(b);
+  }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   void relay(Relay relay) {
     this.relay = relay;
@@ -35,6 +54,10 @@ final class McpSessions {
 
   /** The session of a request (opening one on a worker thread when needed). */
   CompletableFuture<McpSession> find(String mcpSessionId, boolean initialize) {
+    if (mcpSessionId != null && config.bridging()) {
+      CompletableFuture<McpSession> known = byMcpId.get(mcpSessionId);
+      return known != null ? known : CompletableFuture.failedFuture(new UnknownSession());
+    }
     if (mcpSessionId != null) {
       CompletableFuture<McpSession> fresh = new CompletableFuture<>();
       CompletableFuture<McpSession> known = byMcpId.putIfAbsent(mcpSessionId, fresh);
@@ -123,6 +146,20 @@ final class McpSessions {
     return CompletableFuture.supplyAsync(
         () -> {
           McpSession s = new McpSession(factory.open(), work, relay);
+          if (config.bridging()) {
+            try {
+              ChildLink link =
+                  ChildLink.start(
+                      config.command(),
+                      s,
+                      config.maxBodyBytes(),
+                      () -> end(s, "the MCP server closed its output"));
+              s.child(link, config.shutdownGrace());
+            } catch (RuntimeException e) {
+              s.terminate("the MCP server could not be started");
+              throw e;
+            }
+          }
           all.add(s);
           return s;
         },
