@@ -3,23 +3,11 @@ package dev.aegis.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.testsupport.NodePeers;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
-import io.modelcontextprotocol.spec.McpSchema.TextContent;
-import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,39 +38,7 @@ class HttpBridgeIT {
     args.addAll(NodePeers.everythingServer());
     try (ProxyProcess proxy = ProxyProcess.start("aegis-proxy", args)) {
       HttpPeers.awaitPort(port, proxy.process);
-      Queue<ProgressNotification> progress = new ConcurrentLinkedQueue<>();
-      McpSyncClient client =
-          McpClient.sync(
-                  HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
-                      .endpoint("/mcp")
-                      .build())
-              .requestTimeout(TIMEOUT)
-              .initializationTimeout(TIMEOUT)
-              .progressConsumer(progress::add)
-              .build();
-      assertThat(client.initialize().serverInfo().name()).isEqualTo("mcp-servers/everything");
-      List<String> listed = client.listTools().tools().stream().map(Tool::name).toList();
-      Set<String> declared = HttpPeers.declaredTools("server-everything.json");
-      assertThat(listed).isNotEmpty().allMatch(declared::contains).contains("echo");
-      assertThat(text(client.callTool(new CallToolRequest("echo", Map.of("message", "bridged")))))
-          .isEqualTo("Echo: bridged");
-      CallToolResult denied = client.callTool(new CallToolRequest("get-env", Map.of()));
-      assertThat(denied.isError()).isTrue();
-      assertThat(text(denied)).contains("PERMISSION_UNDECLARED");
-      CallToolResult longRun =
-          client.callTool(
-              CallToolRequest.builder()
-                  .name("trigger-long-running-operation")
-                  .arguments(Map.of("duration", 0.5, "steps", 3))
-                  .progressToken("lro")
-                  .build());
-      assertThat(text(longRun)).contains("Long running operation completed");
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      while (progress.size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(progress).extracting(ProgressNotification::progress).contains(1.0, 2.0, 3.0);
-      client.closeGracefully();
+      SdkHttpScenario.run("http://127.0.0.1:" + port);
 
       RawMcpHttp stranger = new RawMcpHttp(port);
       stranger.initialize(); // a second session: its own child
@@ -116,9 +72,5 @@ class HttpBridgeIT {
     assertThat(events.get(0).payload().get("argv")).isNotNull();
     assertThat(Chains.frames(events, "client_to_server")).hasSizeGreaterThanOrEqualTo(6);
     assertThat(Chains.frames(events, "server_to_client")).hasSizeGreaterThanOrEqualTo(8);
-  }
-
-  private static String text(CallToolResult r) {
-    return ((TextContent) r.content().get(0)).text();
   }
 }

@@ -7,22 +7,10 @@ import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.chain.SessionSummary;
 import dev.aegis.store.ChainStores;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.ProgressNotification;
-import io.modelcontextprotocol.spec.McpSchema.TextContent;
-import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,46 +30,7 @@ class HttpProxyIT {
     try (HttpPeers.Gateway gw =
         HttpPeers.gateway(dir, HttpPeers.manifest("server-everything.json"))) {
       ProxyProcess proxy = gw.proxy();
-      Queue<ProgressNotification> progress = new ConcurrentLinkedQueue<>();
-      McpSyncClient client =
-          McpClient.sync(
-                  HttpClientStreamableHttpTransport.builder(gw.url()).endpoint("/mcp").build())
-              .requestTimeout(TIMEOUT)
-              .initializationTimeout(TIMEOUT)
-              .progressConsumer(progress::add)
-              .build();
-      assertThat(client.initialize().serverInfo().name()).isEqualTo("mcp-servers/everything");
-
-      List<String> listed = client.listTools().tools().stream().map(Tool::name).toList();
-      Set<String> declared = HttpPeers.declaredTools("server-everything.json");
-      assertThat(listed).isNotEmpty().allMatch(declared::contains).contains("echo", "get-sum");
-      assertThat(listed).doesNotContain("get-env");
-
-      CallToolResult echo =
-          client.callTool(new CallToolRequest("echo", Map.of("message", "over http")));
-      assertThat(echo.isError()).isNotEqualTo(Boolean.TRUE);
-      assertThat(text(echo)).isEqualTo("Echo: over http");
-
-      CallToolResult denied = client.callTool(new CallToolRequest("get-env", Map.of()));
-      assertThat(denied.isError()).isTrue();
-      assertThat(text(denied)).contains("PERMISSION_UNDECLARED");
-
-      CallToolResult longRun =
-          client.callTool(
-              CallToolRequest.builder()
-                  .name("trigger-long-running-operation")
-                  .arguments(Map.of("duration", 0.5, "steps", 3))
-                  .progressToken("lro")
-                  .build());
-      assertThat(text(longRun)).contains("Long running operation completed");
-      // the SDK hands notifications to the consumer asynchronously: wait (bounded) for the last
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      while (progress.size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(progress).extracting(ProgressNotification::progress).contains(1.0, 2.0, 3.0);
-
-      client.closeGracefully();
+      SdkHttpScenario.run(gw.url());
       proxy.process.destroy(); // SIGTERM: every session's termination is sealed
       assertThat(proxy.waitFor(30)).as(proxy.stderr()).isEqualTo(0);
       assertThat(proxy.stderr()).doesNotContain("Exception").doesNotContain("LEAK");
@@ -172,10 +121,6 @@ class HttpProxyIT {
       assertThat(replayedIds).containsExactly(ids.get(1), ids.get(2));
       assertThat(gw.proxy().process.isAlive()).isTrue();
     }
-  }
-
-  private static String text(CallToolResult r) {
-    return ((TextContent) r.content().get(0)).text();
   }
 
   private static String busiestSession(String url) {

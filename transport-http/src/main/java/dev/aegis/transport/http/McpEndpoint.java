@@ -51,24 +51,6 @@ final class McpEndpoint {
     HttpMethod m = req.method();
     if (m.equals(HttpMethod.POST)) {
       post(sid, endToEnd, ByteBufUtil.getBytes(req.content()), exchange);
-    } else if (config.bridging() && (m.equals(HttpMethod.GET) || m.equals(HttpMethod.DELETE))) {
-      sessions
-          .find(sid, false)
-          .whenComplete(
-              (s, e) -> {
-                if (e != null) {
-                  refuse(exchange, null, e);
-                } else if (m.equals(HttpMethod.GET)) {
-                  HttpHeaders h = new DefaultHttpHeaders();
-                  h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_EVENT_STREAM);
-                  h.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
-                  exchange.startStream(HttpResponseStatus.OK, h);
-                  s.serverStream(exchange);
-                } else {
-                  sessions.end(s, "client ended the MCP session (HTTP DELETE)");
-                  exchange.respond(HttpResponseStatus.OK, null, null, EMPTY);
-                }
-              });
     } else if (m.equals(HttpMethod.GET) || m.equals(HttpMethod.DELETE)) {
       sessions
           .find(sid, false)
@@ -76,10 +58,12 @@ final class McpEndpoint {
               (s, e) -> {
                 if (e != null) {
                   refuse(exchange, null, e);
-                  return;
+                } else if (config.bridging()) {
+                  bridged(s, m, exchange);
+                } else {
+                  s.fromClient(endToEnd);
+                  relay.forward(s, m, endToEnd, EMPTY, null, exchange);
                 }
-                s.fromClient(endToEnd);
-                relay.forward(s, m, endToEnd, EMPTY, null, exchange);
               });
     } else {
       HttpHeaders allow = new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, "GET, POST, DELETE");
@@ -88,6 +72,20 @@ final class McpEndpoint {
           allow,
           "text/plain; charset=utf-8",
           "allowed: GET, POST, DELETE\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Bridging: GET opens the session's stream, served by the proxy; DELETE ends the session. */
+  private void bridged(McpSession s, HttpMethod m, Exchange exchange) {
+    if (m.equals(HttpMethod.GET)) {
+      HttpHeaders h = new DefaultHttpHeaders();
+      h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_EVENT_STREAM);
+      h.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+      exchange.startStream(HttpResponseStatus.OK, h);
+      s.serverStream(exchange);
+    } else {
+      sessions.end(s, "client ended the MCP session (HTTP DELETE)");
+      exchange.respond(HttpResponseStatus.OK, null, null, EMPTY);
     }
   }
 
