@@ -52,6 +52,8 @@ class LayeringTest {
       assertThat(offenders("proxy-core", pkg)).as(pkg).isEmpty();
     }
     assertThat(offenders("transport-stdio", "dev.aegis.store")).isEmpty();
+    assertThat(offenders("transport-http", "dev.aegis.store")).isEmpty();
+    assertThat(offenders("transport-http", "dev.aegis.guard")).isEmpty();
     assertThat(offenders("chain-store", "dev.aegis.transport")).isEmpty();
   }
 }

@@ -26,8 +26,9 @@ import picocli.CommandLine.Parameters;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
-      "Wraps a stdio MCP server: relays every JSON-RPC frame byte for byte and seals each one,"
-          + " in both directions, into a tamper-evident hash chain.",
+      "Wraps a stdio MCP server (or, with --listen, fronts a Streamable HTTP one): relays every"
+          + " JSON-RPC frame byte for byte and seals each one, in both directions, into a"
+          + " tamper-evident hash chain.",
       ""
     },
     footerHeading = "%nExamples:%n",
@@ -35,6 +36,8 @@ import picocli.CommandLine.Parameters;
       "  aegis-proxy -- npx -y @modelcontextprotocol/server-everything",
       "  aegis-proxy --store sqlite:/var/lib/aegis/chain.db --tenant acme -- ./server",
       "  aegis-proxy --store postgresql://aegis@db:5432/aegis -- ./server",
+      "  aegis-proxy --listen 127.0.0.1:8080 --upstream http://127.0.0.1:3001/mcp",
+      "  aegis-proxy --listen 127.0.0.1:8080 -- ./server   (a stdio server over HTTP)",
       "",
       "In an MCP client config, put the server's command after \"--\":",
       "  \"command\": \"aegis-proxy\", \"args\": [\"--\", \"npx\", \"-y\", \"server-x\"]",
@@ -70,7 +73,11 @@ public final class AegisProxy implements Callable<Integer> {
           "approval-key",
           "upstream-id",
           "admin-listen",
-          "admin-token-file");
+          "admin-token-file",
+          "listen",
+          "upstream",
+          "mcp-path",
+          "session-idle");
 
   @Option(
       names = "--store",
@@ -250,6 +257,35 @@ public final class AegisProxy implements Callable<Integer> {
   String replayFrom;
 
   @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve MCP over Streamable HTTP on this address (PORT alone binds 127.0.0.1) and relay"
+              + " to --upstream; one chain per MCP session.")
+  String listen;
+
+  @Option(
+      names = "--upstream",
+      paramLabel = "URL",
+      description =
+          "The upstream MCP server's Streamable HTTP endpoint, e.g. http://127.0.0.1:3001/mcp.")
+  String upstream;
+
+  @Option(
+      names = "--mcp-path",
+      paramLabel = "PATH",
+      description = "Path of the proxy's MCP endpoint with --listen (default /mcp).")
+  String mcpPath;
+
+  @Option(
+      names = "--session-idle",
+      paramLabel = "DURATION",
+      description =
+          "With --listen: an MCP session without traffic this long is closed and its"
+              + " termination sealed (default 30m).")
+  String sessionIdle;
+
+  @Option(
       names = "--trusted-key",
       paramLabel = "PEM",
       description = "Ed25519 public key (PEM) trusted to sign manifests; repeatable.")
@@ -379,6 +415,7 @@ public final class AegisProxy implements Callable<Integer> {
         pathOrNull(
             file.pick(
                 checkpointKey == null ? null : checkpointKey.toString(), "checkpoint-key", null)),
+        http(file),
         command,
         adminAddress(file.pick(adminListen, "admin-listen", null)),
         pathOrNull(
@@ -402,6 +439,24 @@ public final class AegisProxy implements Callable<Integer> {
       throw new IllegalArgumentException(
           "checkpoint-every: " + value + " (expected: a whole number > 0)");
     }
+  }
+
+  private HttpSettings http(ConfigFile file) {
+    String listenValue = file.pick(listen, "listen", null);
+    String upstreamValue = file.pick(upstream, "upstream", null);
+    if (listenValue == null) {
+      if (upstreamValue != null) {
+        throw new IllegalArgumentException(
+            "upstream: given without --listen (expected: --listen HOST:PORT --upstream URL; serving"
+                + " stdio to the client with an HTTP upstream is not supported yet)");
+      }
+      return null;
+    }
+    return HttpSettings.parse(
+        listenValue,
+        upstreamValue,
+        file.pick(mcpPath, "mcp-path", "/mcp"),
+        Sizes.duration("session-idle", file.pick(sessionIdle, "session-idle", "30m")));
   }
 
   private static List<Path> defaultOpaDirs() {

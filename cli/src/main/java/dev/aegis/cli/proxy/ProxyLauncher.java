@@ -39,8 +39,9 @@ import java.time.Duration;
 import java.time.InstantSource;
 
 /**
- * Wires the stdio proxy of one process: our stdin/stdout to the child, the store, the chain and the
- * signal handlers. The only place that knows the concrete classes.
+ * Wires the proxy of one process: the store, the guard and approvals, then either the stdio proxy
+ * (our stdin/stdout to the child, one chain) or the HTTP one ({@link HttpLauncher}), and the signal
+ * handlers. With HttpLauncher the only place that knows the concrete classes.
  */
 final class ProxyLauncher {
   static final int EXIT_UNAVAILABLE = 69;
@@ -123,6 +124,9 @@ final class ProxyLauncher {
       ProxySettings s, Wiring w, ApprovalSettings approvals, Checkpointer checkpointer) {
     ChainStore store = w.rawStore();
     GuardFactory guards = w.guards();
+    if (s.http() != null) {
+      return HttpLauncher.run(s, store, guards, approvals);
+    }
     SessionChain chain;
     ProxySession session;
     try {
@@ -232,7 +236,7 @@ final class ProxyLauncher {
     }
   }
 
-  private static ApprovalSettings approvals(ProxySettings s, ChainStore store) {
+  static ApprovalSettings approvals(ProxySettings s, ChainStore store) {
     // A key given explicitly (or already there) is read now, so a bad one fails at startup; the
     // default one is only created when the first approval needs it.
     Path keyFile = s.approvalKey() != null ? s.approvalKey() : ApprovalKeyFile.defaultPath();
@@ -266,7 +270,7 @@ final class ProxyLauncher {
     return o;
   }
 
-  private static String rootMessage(Throwable t) {
+  static String rootMessage(Throwable t) {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }

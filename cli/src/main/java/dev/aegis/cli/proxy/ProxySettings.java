@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Everything aegis-proxy runs with, after flags and {@code aegis.yaml} are merged; validated on
  * construction so a bad value fails before anything starts. Without an upstream id the server's
- * argv names it ({@link UpstreamIds#stdio}).
+ * argv names it ({@link UpstreamIds#stdio}), or for an HTTP upstream its URL. {@code http} is set
+ * in Streamable HTTP mode ({@code --listen}), null in stdio mode.
  */
 record ProxySettings(
     String storeUrl,
@@ -39,6 +40,7 @@ record ProxySettings(
     String upstreamId,
     int checkpointEvery,
     Path checkpointKey,
+    HttpSettings http,
     List<String> command,
     InetSocketAddress adminListen,
     Path adminTokenFile) {
@@ -72,11 +74,31 @@ record ProxySettings(
       throw new IllegalArgumentException(
           "checkpoint-every: " + checkpointEvery + " (expected: > 0)");
     }
-    if (command.isEmpty()) {
-      throw new IllegalArgumentException(
-          "missing MCP server command (expected: aegis-proxy [options] -- CMD [ARGS...])");
+    if (http != null) {
+      if (!command.isEmpty() && http.upstream() != null) {
+        throw new IllegalArgumentException(
+            "upstream: given with -- CMD (expected: --upstream URL to relay to an HTTP server, or"
+                + " -- CMD to bridge a stdio server, not both)");
+      }
+      if (command.isEmpty() && http.upstream() == null) {
+        throw new IllegalArgumentException(
+            "upstream: missing (expected: --listen HOST:PORT --upstream URL, or --listen"
+                + " HOST:PORT -- CMD to bridge a stdio server)");
+      }
+      if (!sessionGenerated) {
+        throw new IllegalArgumentException(
+            "session: not allowed with --listen (every MCP session gets its own Aegis session)");
+      }
+      String byDefault = command.isEmpty() ? http.upstreamId() : UpstreamIds.stdio(command);
+      upstreamId = upstreamId == null ? byDefault : UpstreamIds.check(upstreamId);
+    } else {
+      if (command.isEmpty()) {
+        throw new IllegalArgumentException(
+            "missing MCP server command (expected: aegis-proxy [options] -- CMD [ARGS...],"
+                + " or --listen HOST:PORT --upstream URL)");
+      }
+      upstreamId = upstreamId == null ? UpstreamIds.stdio(command) : UpstreamIds.check(upstreamId);
     }
-    upstreamId = upstreamId == null ? UpstreamIds.stdio(command) : UpstreamIds.check(upstreamId);
   }
 
   /** The guard part of the settings. */

@@ -143,9 +143,10 @@ class ApprovalIT {
     throw new AssertionError("no pending approval request appeared");
   }
 
-  private record Ctl(int code, String out, String err) {}
+  record Ctl(int code, String out, String err) {}
 
-  private static Ctl ctl(String... args) throws Exception {
+  /** Runs bin/aegisctl to its end (also for HttpApprovalIT). */
+  static Ctl ctl(String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProxyProcess.bin("aegisctl").toString());
     cmd.addAll(List.of(args));

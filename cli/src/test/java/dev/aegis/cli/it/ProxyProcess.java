@@ -41,6 +41,17 @@ final class ProxyProcess implements AutoCloseable {
     return new ProxyProcess(new ProcessBuilder(cmd).start());
   }
 
+  /** Starts {@code bin/<launcher> args...} with extra environment variables. */
+  static ProxyProcess start(String launcher, List<String> args, java.util.Map<String, String> env)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(bin(launcher).toString());
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
+    return new ProxyProcess(pb.start());
+  }
+
   /** The command line that runs a test-support or test class as a child JVM. */
   static List<String> javaMain(Class<?> main, String... args) {
     List<String> cmd = new ArrayList<>();

@@ -7,10 +7,8 @@ import dev.aegis.examples.ExampleServer;
 import dev.aegis.examples.ScriptedSession;
 import dev.aegis.examples.Transcript;
 import dev.aegis.testsupport.NodePeers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,12 +86,7 @@ class RealPeersIT {
             Map.of());
     // The manifest declares only the tools the script uses: the proxy filters tools/list to
     // them (and seals both versions); every other step must be identical to the direct run.
-    Set<String> declared = new HashSet<>();
-    Json.parse(
-            Files.readAllBytes(
-                ProxyProcess.ROOT.resolve("examples/manifests/server-everything.json")))
-        .at("/permissions/tools")
-        .forEach(t -> declared.add(t.asText()));
+    Set<String> declared = HttpPeers.declaredTools("server-everything.json");
     assertThat(viaProxy.steps()).hasSameSizeAs(direct.steps());
     for (int i = 0; i < direct.steps().size(); i++) {
       Transcript.Step d = direct.steps().get(i);

@@ -114,4 +114,58 @@ class AegisProxySettingsTest {
     assertThat(List.of(SessionIds.next(), SessionIds.next(), SessionIds.next()))
         .doesNotHaveDuplicates();
   }
+
+  @Test
+  void listenAndUpstreamSelectStreamableHttp() throws Exception {
+    ProxySettings s = parse("--listen", "8080", "--upstream", "http://srv:3001/mcp");
+    assertThat(s.command()).isEmpty();
+    assertThat(s.http().host()).isEqualTo("127.0.0.1");
+    assertThat(s.http().port()).isEqualTo(8080);
+    assertThat(s.http().mcpPath()).isEqualTo("/mcp");
+    assertThat(s.http().sessionIdle()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(s.upstreamId()).isEqualTo("http:srv:3001/mcp");
+    assertThat(parse("--store", "sqlite:x.db", "--", "npx").http()).isNull();
+    ProxySettings t =
+        parse(
+            "--listen",
+            "0.0.0.0:9000",
+            "--upstream",
+            "http://srv/mcp",
+            "--mcp-path",
+            "/agent",
+            "--session-idle",
+            "90s");
+    assertThat(t.http().host()).isEqualTo("0.0.0.0");
+    assertThat(t.http().mcpPath()).isEqualTo("/agent");
+    assertThat(t.http().sessionIdle()).isEqualTo(Duration.ofSeconds(90));
+    Path yaml = dir.resolve("http.yaml");
+    Files.writeString(yaml, "listen: \"[::1]:7000\"\nupstream: http://srv:1/mcp\n");
+    ProxySettings y = parse("--config", yaml.toString());
+    assertThat(y.http().host()).isEqualTo("::1");
+    assertThat(y.http().port()).isEqualTo(7000);
+  }
+
+  @Test
+  void listenWithACommandBridgesAStdioServer() {
+    ProxySettings s = parse("--listen", "8080", "--", "/usr/bin/npx", "-y", "server-x");
+    assertThat(s.http().upstream()).isNull();
+    assertThat(s.command()).containsExactly("/usr/bin/npx", "-y", "server-x");
+    assertThat(s.upstreamId()).matches("stdio:npx:[0-9a-f]{16}");
+  }
+
+  @Test
+  void httpModeRefusesWhatItCannotDoYet() {
+    assertThatThrownBy(() -> parse("--upstream", "http://srv/mcp"))
+        .hasMessageStartingWith("upstream: given without --listen");
+    assertThatThrownBy(() -> parse("--listen", "8080")).hasMessageStartingWith("upstream: missing");
+    assertThatThrownBy(() -> parse("--listen", "8080", "--upstream", "https://srv/mcp"))
+        .hasMessageStartingWith("upstream: https://srv/mcp (expected: http://");
+    assertThatThrownBy(() -> parse("--listen", "8080", "--upstream", "http://s/mcp", "--", "npx"))
+        .hasMessageStartingWith("upstream: given with -- CMD");
+    assertThatThrownBy(
+            () -> parse("--listen", "8080", "--upstream", "http://s/mcp", "--session", "x"))
+        .hasMessageStartingWith("session: not allowed with --listen");
+    assertThatThrownBy(() -> parse("--listen", "host:http", "--upstream", "http://s/mcp"))
+        .hasMessageStartingWith("listen: host:http (expected: HOST:PORT or PORT)");
+  }
 }

@@ -381,6 +381,25 @@ public final class ProxySession {
   }
 
   /**
+   * One request's way to the upstream failed (a transport with a connection per request, such as
+   * HTTP: unreachable, reset before an answer): forgets the request and returns the sealed error
+   * reply, travelling to the client, that answers it.
+   */
+  public byte[] upstreamFailed(JsonRpcId id, String why) {
+    InFlight waiting = inFlight.remove(id.toJson());
+    if (waiting != null && waiting.timer() != null) {
+      waiting.timer().cancel(false);
+    }
+    return reply(
+            Direction.SERVER_TO_CLIENT,
+            id,
+            ProxyError.UPSTREAM_CLOSED,
+            "the MCP server could not be reached: " + why,
+            null)
+        .reply();
+  }
+
+  /**
    * Where the session writes frames nobody asked for at that moment: the cancellation of a call
    * that timed out (towards the server) and the client's answer for it. Set by the transport.
    */

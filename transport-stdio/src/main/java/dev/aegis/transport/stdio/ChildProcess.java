@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * The wrapped MCP server: a child process whose stderr is our stderr. Stops in order: close its
  * stdin, wait, SIGTERM (it and its descendants), wait, SIGKILL. Thread-safe.
  */
-final class ChildProcess {
+public final class ChildProcess {
   private static final System.Logger LOG = System.getLogger(ChildProcess.class.getName());
   private static final Duration TERM_GRACE = Duration.ofSeconds(3);
 
@@ -22,17 +22,19 @@ final class ChildProcess {
   }
 
   /** Starts the command; throws {@link IOException} when it cannot be started. */
-  static ChildProcess start(List<String> command) throws IOException {
+  public static ChildProcess start(List<String> command) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     return new ChildProcess(pb.start());
   }
 
-  InputStream stdout() {
+  /** The child's stdout (its frames). */
+  public InputStream stdout() {
     return process.getInputStream();
   }
 
-  OutputStream stdin() {
+  /** The child's stdin. */
+  public OutputStream stdin() {
     return process.getOutputStream();
   }
 
@@ -44,7 +46,7 @@ final class ChildProcess {
    * Waits up to {@code grace} for the child to exit after its stdin was closed, then terminates and
    * finally kills it. Returns the exit code (128 + signal when killed by a signal).
    */
-  int stop(Duration grace) throws InterruptedException {
+  public int stop(Duration grace) throws InterruptedException {
     if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       return process.exitValue();
     }
@@ -67,7 +69,7 @@ final class ChildProcess {
   }
 
   /** Kills the child and its descendants at once (JVM shutdown path). */
-  void kill() {
+  public void kill() {
     if (process.isAlive()) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();

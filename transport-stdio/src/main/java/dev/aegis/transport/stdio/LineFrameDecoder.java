@@ -10,12 +10,12 @@ import java.util.Arrays;
  * only a prefix (to find the id) and a running SHA-256, and the listener hears about it at the
  * line's end. Blank lines are skipped. Not thread-safe: one reader thread feeds it.
  */
-final class LineFrameDecoder {
+public final class LineFrameDecoder {
   /** Bytes of an oversized line kept to read its id and method. */
   static final int PREFIX_BYTES = 64 * 1024;
 
   /** Receives decoded lines. */
-  interface Listener {
+  public interface Listener {
     /** A complete line, without its {@code \n}; the array is the listener's to keep. */
     void onLine(byte[] line);
 
@@ -31,7 +31,8 @@ final class LineFrameDecoder {
   private long discardedLength;
   private MessageDigest digest;
 
-  LineFrameDecoder(int maxFrameBytes, Listener listener) {
+  /** A decoder capping lines at {@code maxFrameBytes}, reporting to {@code listener}. */
+  public LineFrameDecoder(int maxFrameBytes, Listener listener) {
     if (maxFrameBytes <= 0) {
       throw new IllegalArgumentException("maxFrameBytes: " + maxFrameBytes + " (expected: > 0)");
     }
@@ -40,7 +41,7 @@ final class LineFrameDecoder {
   }
 
   /** Feeds bytes; calls the listener for every line completed by them. */
-  void feed(byte[] data, int off, int n) {
+  public void feed(byte[] data, int off, int n) {
     int end = off + n;
     int start = off;
     for (int i = off; i < end; i++) {
@@ -54,7 +55,7 @@ final class LineFrameDecoder {
   }
 
   /** End of input: a final unterminated line still counts as a frame. */
-  void end() {
+  public void end() {
     if (len > 0 || discarding) {
       emit();
     }

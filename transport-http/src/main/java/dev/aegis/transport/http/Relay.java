@@ -1,0 +1,62 @@
+package dev.aegis.transport.http;
+
+import dev.aegis.core.frame.Frame;
+import dev.aegis.core.frame.FrameKind;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+
+/**
+ * Sends requests to the upstream on behalf of a client exchange, or of the session itself (frames
+ * the core writes on its own: an approved call, a cancellation, the proxy's own requests), and
+ * relays each response through {@link ResponseRelay}. Thread-safe.
+ */
+final class Relay {
+  private final Upstream upstream;
+  private final HttpProxyConfig config;
+  private final McpSessions sessions;
+
+  Relay(Upstream upstream, HttpProxyConfig config, McpSessions sessions) {
+    this.upstream = upstream;
+    this.config = config;
+    this.sessions = sessions;
+  }
+
+  /**
+   * Relays a client request: {@code endToEnd} are its headers without the hop-by-hop ones, {@code
+   * request} its frame (null for GET and DELETE); the response goes to {@code target}.
+   */
+  void forward(
+      McpSession session,
+      HttpMethod method,
+      HttpHeaders endToEnd,
+      byte[] body,
+      Frame request,
+      Exchange target) {
+    HttpHeaders headers = new DefaultHttpHeaders().add(endToEnd);
+    headers.set(HttpHeaderNames.HOST, config.upstreamAuthority());
+    UpstreamCall.Request r =
+        new UpstreamCall.Request(method, config.upstreamTarget(), headers, body);
+    ResponseRelay listener =
+        new ResponseRelay(session, sessions, this, method, request, target, config.maxBodyBytes());
+    UpstreamCall call = new UpstreamCall(upstream, r, listener);
+    listener.bind(call);
+    if (target != null) {
+      target.onAbort(call::abort);
+    }
+    call.start();
+  }
+
+  /**
+   * Sends a frame the session wrote towards the server. A request some client exchange waits for (a
+   * held call now approved) is answered into that exchange; anything else is sent on the session's
+   * behalf, with the headers of its latest client request, and its answer routed by id.
+   */
+  void fromSession(McpSession session, byte[] frame) {
+    Frame f = Frame.of(frame);
+    Exchange target =
+        f.kind() == FrameKind.REQUEST && f.id() != null ? session.waiter(f.id().toJson()) : null;
+    forward(session, HttpMethod.POST, session.clientHeaders(), frame, f, target);
+  }
+}
