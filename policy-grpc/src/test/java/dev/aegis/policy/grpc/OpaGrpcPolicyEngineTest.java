@@ -27,8 +27,11 @@ class OpaGrpcPolicyEngineTest extends PolicyEngineContractTest {
   @Override
   protected PolicyEngine createEngine() throws Exception {
     sidecar = OpaSidecar.start(Path.of("target/opa-sidecar"), bundle());
+    // The contract tests answers, not speed: a generous deadline keeps a loaded machine from
+    // turning a slow answer into POLICY_ERROR (the deadline itself is tested with a slow sidecar).
     return OpaGrpcPolicyEngine.connect(
-        OpaGrpcConfig.of(sidecar.target(), bundle().get(0), bundle().get(1)));
+        OpaGrpcConfig.of(sidecar.target(), bundle().get(0), bundle().get(1))
+            .withDeadline(java.time.Duration.ofSeconds(10)));
   }
 
   @AfterAll
