@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * 2026-07-28 requests through the proxy, hand-built with java.net.http: stateless POSTs carrying
  * {@code _meta}, mapped to one Aegis session by {@code io.aegis/session}. The upstream is {@link
- * Mcp2026Fixture}, a small JDK HttpServer speaking the 2026 subset (a fake, used only because real
- * 2026-07-28 peers are scarce).
+ * Mcp2026Fixture}, a small JDK HttpServer speaking the 2026 subset: a fake, used only because real
+ * 2026-07-28 peers are scarce (server-everything answers such requests 400 "Server not
+ * initialized").
  */
 class Http2026IT {
   private static final String V = "2026-07-28";

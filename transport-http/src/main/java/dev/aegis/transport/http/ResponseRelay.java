@@ -40,6 +40,7 @@ final class ResponseRelay implements UpstreamCall.Listener {
   private SseDecoder events;
   private ByteArrayOutputStream body;
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+  private volatile boolean answerSeen;
 
   ResponseRelay(
       McpSession session,
@@ -117,6 +118,7 @@ final class ResponseRelay implements UpstreamCall.Listener {
     byte[] whole = body.toByteArray();
     if (json && whole.length > 0) {
       Frame f = Frame.of(whole);
+      answerSeen = true; // before the core sees it: a disconnect from now on only closes
       session.onFrame(Direction.SERVER_TO_CLIENT, f).whenComplete((a, e) -> answered(f, a, e));
     } else {
       if (target != null) {
@@ -178,6 +180,9 @@ final class ResponseRelay implements UpstreamCall.Listener {
       return;
     }
     Frame f = Frame.of(event.data());
+    if (f.kind().isResponse() && request != null && f.id() != null && f.id().equals(request.id())) {
+      answerSeen = true; // written on the upstream event loop only
+    }
     CompletableFuture<Action> verdict = session.onFrame(Direction.SERVER_TO_CLIENT, f);
     tail =
         tail.thenCombine(verdict, (v, a) -> a)
@@ -260,12 +265,13 @@ final class ResponseRelay implements UpstreamCall.Listener {
    * the request (the 2026-07-28 rule; no {@code notifications/cancelled} on HTTP). The upstream
    * exchange is closed (its connection, so the server sees the cancellation the same way) and, for
    * a request, the core forgets it and seals an {@code UPSTREAM_CLOSED} error reply naming the
-   * disconnect, which is never delivered; a late answer is not relayed. Called once, on the client
+   * disconnect, which is never delivered; a late answer is not relayed. When the upstream's answer
+   * already went through the core, only the connection is closed. Called once, on the client
    * channel's event loop.
    */
   void clientGone() {
     call.abort();
-    if (request != null && request.kind() == FrameKind.REQUEST) {
+    if (request != null && request.kind() == FrameKind.REQUEST && !answerSeen) {
       LOG.log(
           System.Logger.Level.INFO,
           "session "
