@@ -45,6 +45,14 @@ final class Exchange {
     this.onDone = onDone;
   }
 
+  /** The client connection's remote address ({@code HOST:PORT}); one per connection. */
+  String peer() {
+    java.net.SocketAddress a = ch.remoteAddress();
+    return a instanceof java.net.InetSocketAddress i
+        ? i.getAddress().getHostAddress() + ":" + i.getPort()
+        : String.valueOf(a);
+  }
+
   /** Adds a header to the answer, whatever it turns out to be (the session id a bridge issues). */
   void header(String name, String value) {
     run(() -> extra.set(name, value));

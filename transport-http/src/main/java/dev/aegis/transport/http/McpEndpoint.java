@@ -17,11 +17,14 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The MCP endpoint's semantics (2025-x Streamable HTTP): a POST body is one JSON-RPC message that
- * goes through the core before anything is sent upstream; GET (the server's stream) and DELETE (end
- * of session) are relayed. Called on the client connection's event loop; never blocks.
+ * The MCP endpoint's semantics (Streamable HTTP): a POST body is one JSON-RPC message that goes
+ * through the core before anything is sent upstream; GET (the server's stream) and DELETE (end of
+ * session) are relayed. The request metadata headers are checked against the body first ({@link
+ * HeaderCheck}); a stateless 2026-07-28 POST is mapped to its session by {@link Era2026}. Called on
+ * the client connection's event loop; never blocks.
  */
 final class McpEndpoint {
   private static final System.Logger LOG = System.getLogger(McpEndpoint.class.getName());
@@ -91,28 +94,36 @@ final class McpEndpoint {
 
   private void post(String sid, HttpHeaders endToEnd, byte[] body, Exchange exchange) {
     Frame frame = Frame.of(body);
+    String mismatch = HeaderCheck.problem(endToEnd, frame, relay.paramHeaders());
+    if (mismatch != null) { // refused before any session or the core sees it
+      LOG.log(System.Logger.Level.WARNING, "refused a " + frame.method() + ": " + mismatch);
+      exchange.respondJson(HttpResponseStatus.BAD_REQUEST, HeaderCheck.error(frame, mismatch));
+      return;
+    }
     boolean initialize = frame.kind() == FrameKind.REQUEST && "initialize".equals(frame.method());
-    sessions
-        .find(sid, initialize)
-        .whenComplete(
-            (s, e) -> {
-              if (e != null) {
-                refuse(exchange, frame, e);
-                return;
-              }
-              s.fromClient(endToEnd);
-              if (initialize && config.bridging() && s.mcpSessionId() == null) {
-                String issued = McpSessions.newSessionId();
-                sessions.adopt(issued, s);
-                exchange.header("Mcp-Session-Id", issued);
-              }
-              String key = frame.kind() == FrameKind.REQUEST ? frame.id().toJson() : null;
-              if (key != null) {
-                s.await(key, exchange, progressToken(frame));
-              }
-              s.onFrame(Direction.CLIENT_TO_SERVER, frame)
-                  .whenComplete((a, err) -> act(s, frame, key, a, err, endToEnd, body, exchange));
-            });
+    CompletableFuture<McpSession> session =
+        Era2026.stateless(sid, frame, endToEnd)
+            ? sessions.forKey(Era2026.sessionKey(frame, endToEnd, exchange.peer()))
+            : sessions.find(sid, initialize);
+    session.whenComplete(
+        (s, e) -> {
+          if (e != null) {
+            refuse(exchange, frame, e);
+            return;
+          }
+          s.fromClient(endToEnd);
+          if (initialize && config.bridging() && s.mcpSessionId() == null) {
+            String issued = McpSessions.newSessionId();
+            sessions.adopt(issued, s);
+            exchange.header("Mcp-Session-Id", issued);
+          }
+          String key = frame.kind() == FrameKind.REQUEST ? frame.id().toJson() : null;
+          if (key != null) {
+            s.await(key, exchange, progressToken(frame));
+          }
+          s.onFrame(Direction.CLIENT_TO_SERVER, frame)
+              .whenComplete((a, err) -> act(s, frame, key, a, err, endToEnd, body, exchange));
+        });
   }
 
   private void act(

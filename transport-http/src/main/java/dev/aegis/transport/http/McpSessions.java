@@ -12,14 +12,16 @@ import java.util.concurrent.Executor;
  * Maps HTTP requests to MCP sessions. A request with {@code Mcp-Session-Id} belongs to the session
  * the upstream gave that id (an id the proxy does not know, e.g. after a restart, opens a new Aegis
  * session for it). An {@code initialize} without one opens a pending session, adopted under the id
- * the upstream's answer carries. Other requests without one (a server that issues no session ids)
- * share one session per proxy. Thread-safe.
+ * the upstream's answer carries. A stateless 2026-07-28 request belongs to the session of its key
+ * ({@link #forKey}). Other requests without one (a server that issues no session ids) share one
+ * session per proxy. Thread-safe.
  */
 final class McpSessions {
 
   private final SessionFactory factory;
   private final Executor work;
   private final Map<String, CompletableFuture<McpSession>> byMcpId = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<McpSession>> byKey = new ConcurrentHashMap<>();
   private final Set<McpSession> all = ConcurrentHashMap.newKeySet();
   private CompletableFuture<McpSession> sessionless;
   private volatile Relay relay;
@@ -59,29 +61,18 @@ final class McpSessions {
       return known != null ? known : CompletableFuture.failedFuture(new UnknownSession());
     }
     if (mcpSessionId != null) {
-      CompletableFuture<McpSession> fresh = new CompletableFuture<>();
-      CompletableFuture<McpSession> known = byMcpId.putIfAbsent(mcpSessionId, fresh);
-      if (known != null) {
-        return known;
-      }
-      open()
-          .whenComplete(
-              (s, e) -> {
-                if (e != null) {
-                  byMcpId.remove(mcpSessionId, fresh);
-                  fresh.completeExceptionally(e);
-                  return;
-                }
-                s.adopt(mcpSessionId);
-                System.err.println(
-                    "aegis: session "
-                        + s.id()
-                        + " continues MCP session sha256:"
-                        + McpSession.sha256(mcpSessionId).substring(0, 16)
-                        + " (unknown to this proxy)");
-                fresh.complete(s);
-              });
-      return fresh;
+      return openOnce(
+          byMcpId,
+          mcpSessionId,
+          s -> {
+            s.adopt(mcpSessionId);
+            System.err.println(
+                "aegis: session "
+                    + s.id()
+                    + " continues MCP session sha256:"
+                    + McpSession.sha256(mcpSessionId).substring(0, 16)
+                    + " (unknown to this proxy)");
+          });
     }
     if (initialize) {
       return open();
@@ -94,6 +85,48 @@ final class McpSessions {
       }
       return sessionless;
     }
+  }
+
+  /**
+   * The session of a stateless 2026-07-28 request, by its key ({@link Era2026#sessionKey}): the
+   * first request with a key opens the session (on a worker thread), later ones share it until it
+   * ends.
+   */
+  CompletableFuture<McpSession> forKey(String key) {
+    return openOnce(
+        byKey,
+        key,
+        s ->
+            System.err.println(
+                "aegis: session " + s.id() + " is keyed by " + Era2026.describe(key)));
+  }
+
+  /**
+   * The session under {@code key} in {@code map}, opened once (concurrent requests with the same
+   * key share the opening); {@code opened} runs once on the new session before anyone sees it. A
+   * failed opening is forgotten, so the next request tries again.
+   */
+  private CompletableFuture<McpSession> openOnce(
+      Map<String, CompletableFuture<McpSession>> map,
+      String key,
+      java.util.function.Consumer<McpSession> opened) {
+    CompletableFuture<McpSession> fresh = new CompletableFuture<>();
+    CompletableFuture<McpSession> known = map.putIfAbsent(key, fresh);
+    if (known != null) {
+      return known;
+    }
+    open()
+        .whenComplete(
+            (s, e) -> {
+              if (e != null) {
+                map.remove(key, fresh);
+                fresh.completeExceptionally(e);
+                return;
+              }
+              opened.accept(s);
+              fresh.complete(s);
+            });
+    return fresh;
   }
 
   /** The upstream named the session of {@code session}: later requests carry that id. */
@@ -134,6 +167,9 @@ final class McpSessions {
 
   private void forget(McpSession session) {
     all.remove(session);
+    byKey
+        .values()
+        .removeIf(f -> f.isDone() && !f.isCompletedExceptionally() && f.join() == session);
     String id = session.mcpSessionId();
     if (id != null) {
       byMcpId.computeIfPresent(

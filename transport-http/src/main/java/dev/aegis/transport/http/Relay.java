@@ -16,11 +16,19 @@ final class Relay {
   private final Upstream upstream;
   private final HttpProxyConfig config;
   private final McpSessions sessions;
+  private final ParamHeaders paramHeaders = new ParamHeaders();
 
   Relay(Upstream upstream, HttpProxyConfig config, McpSessions sessions) {
     this.upstream = upstream;
     this.config = config;
     this.sessions = sessions;
+  }
+
+  /**
+   * The upstream's {@code x-mcp-header} annotations, learnt from its {@code tools/list} answers.
+   */
+  ParamHeaders paramHeaders() {
+    return paramHeaders;
   }
 
   /**
@@ -43,7 +51,7 @@ final class Relay {
     UpstreamCall call = new UpstreamCall(upstream, r, listener);
     listener.bind(call);
     if (target != null) {
-      target.onAbort(call::abort);
+      target.onAbort(listener::clientGone);
     }
     call.start();
   }
@@ -57,6 +65,7 @@ final class Relay {
     Frame f = Frame.of(frame);
     Exchange target =
         f.kind() == FrameKind.REQUEST && f.id() != null ? session.waiter(f.id().toJson()) : null;
-    forward(session, HttpMethod.POST, session.clientHeaders(), frame, f, target);
+    HttpHeaders headers = HeaderCheck.mirror(session.clientHeaders(), f, paramHeaders);
+    forward(session, HttpMethod.POST, headers, frame, f, target);
   }
 }

@@ -40,6 +40,7 @@ final class ResponseRelay implements UpstreamCall.Listener {
   private SseDecoder events;
   private ByteArrayOutputStream body;
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+  private volatile boolean answerSeen;
 
   ResponseRelay(
       McpSession session,
@@ -74,7 +75,7 @@ final class ResponseRelay implements UpstreamCall.Listener {
       events = new SseDecoder(maxBytes, this::onEvent);
       if (target != null) {
         target.startStream(status, headers);
-        if (method.equals(HttpMethod.GET)) {
+        if (method.equals(HttpMethod.GET) || isListen()) {
           session.serverStream(target);
         }
       }
@@ -117,6 +118,7 @@ final class ResponseRelay implements UpstreamCall.Listener {
     byte[] whole = body.toByteArray();
     if (json && whole.length > 0) {
       Frame f = Frame.of(whole);
+      answerSeen = true; // before the core sees it: a disconnect from now on only closes
       session.onFrame(Direction.SERVER_TO_CLIENT, f).whenComplete((a, e) -> answered(f, a, e));
     } else {
       if (target != null) {
@@ -129,6 +131,7 @@ final class ResponseRelay implements UpstreamCall.Listener {
 
   /** The core's verdict on a whole JSON answer. */
   private void answered(Frame f, Action a, Throwable error) {
+    learn(f);
     forgetRequest();
     ended();
     if (error == null && a.type() == Action.Type.DROP && status.code() / 100 != 2) {
@@ -177,6 +180,9 @@ final class ResponseRelay implements UpstreamCall.Listener {
       return;
     }
     Frame f = Frame.of(event.data());
+    if (f.kind().isResponse() && request != null && f.id() != null && f.id().equals(request.id())) {
+      answerSeen = true; // written on the upstream event loop only
+    }
     CompletableFuture<Action> verdict = session.onFrame(Direction.SERVER_TO_CLIENT, f);
     tail =
         tail.thenCombine(verdict, (v, a) -> a)
@@ -195,6 +201,7 @@ final class ResponseRelay implements UpstreamCall.Listener {
     }
     if (f.kind().isResponse() && request != null && f.id() != null && f.id().equals(request.id())) {
       session.answered(f.id().toJson(), target);
+      learn(f);
     }
     switch (a.type()) {
       case FORWARD -> {
@@ -235,6 +242,49 @@ final class ResponseRelay implements UpstreamCall.Listener {
       forgetRequest();
     }
     ended();
+  }
+
+  /** The upstream's answer to a {@code tools/list}: its {@code x-mcp-header} annotations. */
+  private void learn(Frame answer) {
+    if (request != null
+        && "tools/list".equals(request.method())
+        && answer.kind() == FrameKind.RESULT) {
+      relay.paramHeaders().learn(answer);
+    }
+  }
+
+  /** A 2026-07-28 {@code subscriptions/listen}: its stream serves like the session's GET stream. */
+  private boolean isListen() {
+    return request != null
+        && request.kind() == FrameKind.REQUEST
+        && "subscriptions/listen".equals(request.method());
+  }
+
+  /**
+   * The client closed its connection before the answer was complete: that is the cancellation of
+   * the request (the 2026-07-28 rule; no {@code notifications/cancelled} on HTTP). The upstream
+   * exchange is closed (its connection, so the server sees the cancellation the same way) and, for
+   * a request, the core forgets it and seals an {@code UPSTREAM_CLOSED} error reply naming the
+   * disconnect, which is never delivered; a late answer is not relayed. When the upstream's answer
+   * already went through the core, only the connection is closed. Called once, on the client
+   * channel's event loop.
+   */
+  void clientGone() {
+    call.abort();
+    if (request != null && request.kind() == FrameKind.REQUEST && !answerSeen) {
+      LOG.log(
+          System.Logger.Level.INFO,
+          "session "
+              + session.id()
+              + ": the client closed the POST of a "
+              + request.method()
+              + "; the upstream exchange is closed (cancellation)");
+      session.answered(request.id().toJson(), target);
+      session.core().upstreamFailed(request.id(), "the client closed its connection (cancelled)");
+    }
+    if (target != null) {
+      session.serverStreamEnded(target);
+    }
   }
 
   /** Once the response is over: a DELETE that succeeded ends the session. */
