@@ -79,6 +79,7 @@ public final class ProxySession {
       new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean recheckAgain;
   private volatile boolean clientListed;
+  private volatile String upstreamGone;
 
   /** An answer to one of the proxy's own requests, and the seq its frame was sealed at. */
   private record Answer(JsonNode tree, long seq) {}
@@ -361,6 +362,7 @@ public final class ProxySession {
    * every client request still waiting for an answer.
    */
   public List<byte[]> upstreamClosed(String why) {
+    upstreamGone = why;
     List<byte[]> replies = new ArrayList<>();
     for (InFlight waiting : inFlight.values()) {
       if (waiting.timer() != null) {
@@ -416,6 +418,20 @@ public final class ProxySession {
       track(o.call());
     }
     Action a = o.action();
+    String gone = upstreamGone;
+    if (gone != null && o.call() != null && a.type() == Action.Type.REPLY) {
+      // approved after the server went away: the client gets the same error as other callers
+      inFlight.remove(o.call().id().toJson());
+      Action err =
+          reply(
+              Direction.SERVER_TO_CLIENT,
+              o.call().id(),
+              ProxyError.UPSTREAM_CLOSED,
+              "the MCP server closed before answering: " + gone,
+              null);
+      output.accept(Direction.SERVER_TO_CLIENT, err.reply());
+      return;
+    }
     if (a.type() == Action.Type.REPLY) {
       output.accept(a.replyDirection(), a.reply());
     }
