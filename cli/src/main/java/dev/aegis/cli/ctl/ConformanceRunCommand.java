@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
           + " /v1/policy/decide, multi-step cases by ingesting their events into a fresh session"
           + " (tenant 'conformance') through POST /v1/events and deciding the last statefully;"
           + " the server must run with the pack's session_manifest. The bearer token, if the"
-          + " server needs one, is read from AEGIS_API_TOKEN. Decision cases the API cannot take"
+          + " server needs one, is read from --token-file or AEGIS_API_TOKEN. Decision cases the"
+          + " API cannot take"
           + " (no object manifest, a non-object event or snapshot) are reported skipped.",
       "Without --report a summary is printed; with it the report goes to --out or stdout and the"
           + " summary to stderr."
@@ -78,6 +79,13 @@ final class ConformanceRunCommand implements Callable<Integer> {
 
   @Option(names = "--target", paramLabel = "URL", description = "A control API's base URL.")
   URI target;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "Bearer token for --target (first line; default: $" + ServerOptions.TOKEN_ENV + ").")
+  Path tokenFile;
 
   @Option(
       names = "--engine",
@@ -130,7 +138,7 @@ final class ConformanceRunCommand implements Callable<Integer> {
     String where;
     if (target != null) {
       where = "target " + target;
-      PackRunner runner = new PackRunner(http, target, System.getenv("AEGIS_API_TOKEN"), null);
+      PackRunner runner = new PackRunner(http, target, ServerOptions.token(tokenFile), null);
       try {
         runner.awaitReady(Duration.ofSeconds(60));
       } catch (IOException e) {
@@ -248,6 +256,9 @@ final class ConformanceRunCommand implements Callable<Integer> {
     }
     if (engine.equals("opa-grpc") && opaAddr == null) {
       throw new CommandLine.ParameterException(cl, "--engine opa-grpc needs --opa-addr");
+    }
+    if (target == null && tokenFile != null) {
+      throw new CommandLine.ParameterException(cl, "--token-file is for --target");
     }
     if (target != null && (policyBundle != null || opaAddr != null)) {
       throw new CommandLine.ParameterException(

@@ -134,7 +134,9 @@ class ConformanceIT {
     assertThat(manifests).as("every multi-step pack runs under one session manifest").hasSize(1);
     Path manifest = dir.resolve("session-manifest.json");
     Files.writeString(manifest, manifests.iterator().next());
-    Process aegisd =
+    Path tokenFile = dir.resolve("token");
+    Files.writeString(tokenFile, "# the conformance run's token\nconformance-token-0123456789\n");
+    ProcessBuilder pb =
         new ProcessBuilder(
                 ProxyProcess.bin("aegisd").toString(),
                 "--listen",
@@ -143,11 +145,25 @@ class ConformanceIT {
                 "sqlite:" + dir.resolve("chain.db"),
                 "--manifest",
                 manifest.toString())
-            .redirectErrorStream(true)
-            .start();
+            .redirectErrorStream(true);
+    pb.environment().put("AEGIS_API_TOKENS", "conformance-token-0123456789");
+    Process aegisd = pb.start();
     try {
       String base = ListenLine.await(aegisd, new StringBuffer());
-      Ctl run = ctl("conformance", "run", "--all", "--target", base, "--report", "json");
+      Ctl unauthorized = ctl("conformance", "run", "--pack", "egress", "--target", base);
+      assertThat(unauthorized.code()).as("without the token every case is an error").isEqualTo(2);
+      assertThat(unauthorized.out()).contains("answered 401");
+      Ctl run =
+          ctl(
+              "conformance",
+              "run",
+              "--all",
+              "--target",
+              base,
+              "--token-file",
+              tokenFile.toString(),
+              "--report",
+              "json");
       assertThat(run.code()).as(run.err()).isZero();
       JsonNode doc = run.json();
       assertThat(doc.at("/totals/failed").asLong()).isZero();
