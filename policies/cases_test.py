@@ -16,8 +16,9 @@ import sys
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-FILE_KEYS = {"name", "description", "manifests", "cases"}
+FILE_KEYS = {"name", "version", "description", "manifests", "cases"}
 CASE_KEYS = {"id", "note", "input", "want"}
+OPTIONAL_CASE_KEYS = {"req_id"}
 WANT_KEYS = {"outcome", "reason", "constraints"}
 OUTCOMES = {"allow", "deny", "require_approval"}
 
@@ -38,8 +39,8 @@ def load_cases(case_dir):
         names.add(doc["name"])
         manifests = doc.get("manifests") or {}
         for case in doc["cases"]:
-            if not isinstance(case, dict) or case.keys() != CASE_KEYS:
-                raise ValueError(f"{where}: case {case.get('id') if isinstance(case, dict) else case!r}: keys must be exactly {sorted(CASE_KEYS)}")
+            if not isinstance(case, dict) or not CASE_KEYS <= case.keys() <= CASE_KEYS | OPTIONAL_CASE_KEYS:
+                raise ValueError(f"{where}: case {case.get('id') if isinstance(case, dict) else case!r}: keys must be {sorted(CASE_KEYS)}, optionally {sorted(OPTIONAL_CASE_KEYS)}")
             cid, want, doc_input = case["id"], case["want"], case["input"]
             if cid in ids:
                 raise ValueError(f"{where}: duplicate case id {cid}")

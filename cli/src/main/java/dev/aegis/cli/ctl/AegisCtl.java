@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       ApprovalsCommand.class,
       ApproveCommand.class,
       ReplayCommand.class,
+      ConformanceCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -101,6 +101,14 @@ final class ServerOptions {
   }
 
   private String token() {
+    return token(tokenFile);
+  }
+
+  /**
+   * The bearer token: the first line of {@code tokenFile} that is neither blank nor a comment, else
+   * {@value #TOKEN_ENV}, else null; an unreadable or empty file throws {@link CtlException}.
+   */
+  static String token(Path tokenFile) {
     if (tokenFile != null) {
       try {
         return Files.readAllLines(tokenFile, StandardCharsets.UTF_8).stream()

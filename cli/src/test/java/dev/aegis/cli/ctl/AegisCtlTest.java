@@ -40,7 +40,7 @@ class AegisCtlTest {
     assertThat(run.err())
         .isEqualTo(
             "aegisctl: missing command (one of: verify, export, checkpoint, redact, sessions, pins,"
-                + " policy, manifest, approvals, approve, replay, completion)"
+                + " policy, manifest, approvals, approve, replay, conformance, completion)"
                 + NL
                 + "Try 'aegisctl --help' for more information."
                 + NL);

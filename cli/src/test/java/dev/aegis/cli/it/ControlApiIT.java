@@ -11,21 +11,16 @@ import dev.aegis.core.event.Envelope;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.json.Json;
 import dev.aegis.store.ChainStores;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,29 +78,7 @@ class ControlApiIT {
     pb.environment().put("AEGIS_API_TOKENS", TOKEN);
     pb.redirectErrorStream(true);
     aegisd = pb.start();
-    CompletableFuture<String> url = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(aegisd.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  log.append(line).append('\n');
-                  int i = line.indexOf("listening on ");
-                  if (i >= 0) {
-                    url.complete(line.substring(i + 13).split(" ")[0]);
-                  }
-                }
-                url.completeExceptionally(new IOException("aegisd exited:\n" + log));
-              } catch (IOException e) {
-                url.completeExceptionally(e);
-              }
-            });
-    t.setDaemon(true);
-    t.start();
-    base = url.get(120, TimeUnit.SECONDS);
+    base = ListenLine.await(aegisd, log);
     for (int i = 0; i < 600; i++) { // the Wasm engine loads in the background
       if (call("GET", "/readyz", null, null).status == 200) {
         break;
