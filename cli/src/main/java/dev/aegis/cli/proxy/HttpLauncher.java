@@ -45,13 +45,14 @@ final class HttpLauncher {
     SessionFactory sessions = () -> open(s, store, guards, approvals);
     HttpProxy proxy;
     try {
-      proxy = HttpProxy.start(config, sessions);
+      proxy = HttpProxy.start(config, h.hardening(), sessions);
     } catch (IOException e) {
       System.err.println("aegis-proxy: " + e.getMessage());
       return ProxyLauncher.EXIT_UNAVAILABLE;
     }
     System.err.println(
-        "aegis: listening on http://"
+        "aegis: listening on "
+            + (h.hardening().tls() == null ? "http://" : "https://")
             + hostForUrl(proxy.localAddress().getHostString())
             + ":"
             + proxy.localAddress().getPort()

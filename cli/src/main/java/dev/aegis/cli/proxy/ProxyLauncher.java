@@ -186,9 +186,10 @@ final class ProxyLauncher {
       return null;
     }
     ApiContext ctx = new ApiContext(w.store(), w.rawStore(), w.guards(), m, InstantSource.system());
-    ControlApi api = ControlApi.start(s.adminListen(), ctx, w.tokens());
+    ControlApi api = ControlApi.start(s.adminListen(), ctx, w.tokens(), s.adminTls());
     System.err.println(
-        "aegis: control API on http://"
+        "aegis: control API on "
+            + (api.secure() ? "https://" : "http://")
             + api.address().getHostString()
             + ":"
             + api.address().getPort());

@@ -11,8 +11,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -54,8 +52,20 @@ public final class HttpProxy implements AutoCloseable {
    * cannot be bound (nothing is left running then).
    */
   public static HttpProxy start(HttpProxyConfig config, SessionFactory factory) throws IOException {
+    return start(config, HttpHardening.defaults(config.maxBodyBytes()), factory);
+  }
+
+  /**
+   * Binds the listener with {@code hardening} (TLS, origins, request limits) and returns the
+   * running proxy; throws {@link IOException} when the address cannot be bound or the TLS files
+   * cannot be read (nothing is left running then).
+   */
+  public static HttpProxy start(
+      HttpProxyConfig config, HttpHardening hardening, SessionFactory factory) throws IOException {
     requireNonNull(config, "config");
+    requireNonNull(hardening, "hardening");
     requireNonNull(factory, "factory");
+    ListenerSetup setup = ListenerSetup.of(config, hardening);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     ExecutorService work =
         Executors.newCachedThreadPool(
@@ -79,10 +89,8 @@ public final class HttpProxy implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new HttpServerCodec(4096, 64 * 1024, 64 * 1024))
-                        .addLast(new HttpObjectAggregator(config.maxBodyBytes()))
-                        .addLast(new FrontendHandler(endpoint));
+                    setup.addHardening(ch);
+                    ch.pipeline().addLast(new FrontendHandler(endpoint));
                   }
                 });
     Channel server;
