@@ -8,6 +8,7 @@ import dev.aegis.cli.api.TlsFlags;
 import dev.aegis.cli.api.TlsOptions;
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.checkpoint.Checkpointer;
+import dev.aegis.core.pipeline.RateLimits;
 import dev.aegis.store.ChainStores;
 import dev.aegis.transport.http.HttpHardening;
 import dev.aegis.transport.http.TlsFiles;
@@ -91,7 +92,8 @@ public final class AegisProxy implements Callable<Integer> {
           "max-header-bytes",
           "admin-tls-cert",
           "admin-tls-key",
-          "admin-tls-client-ca");
+          "admin-tls-client-ca",
+          "rate-limit");
 
   @Option(
       names = "--store",
@@ -352,6 +354,14 @@ public final class AegisProxy implements Callable<Integer> {
   @Mixin TlsOptions tls = new TlsOptions();
 
   @Option(
+      names = "--rate-limit",
+      paramLabel = "SPEC",
+      description =
+          "Token buckets for tools/call, e.g. tenant=100/s,tool=20/s,tool:exec=5/m; a call over"
+              + " a limit is refused with RATE_LIMITED.")
+  String rateLimit;
+
+  @Option(
       names = "--allowed-origins",
       paramLabel = "ORIGINS",
       description =
@@ -481,7 +491,8 @@ public final class AegisProxy implements Callable<Integer> {
             "admin-",
             file.pick(adminTlsCert, "admin-tls-cert", null),
             file.pick(adminTlsKey, "admin-tls-key", null),
-            file.pick(adminTlsClientCa, "admin-tls-client-ca", null)));
+            file.pick(adminTlsClientCa, "admin-tls-client-ca", null)),
+        RateLimits.parse(file.pick(rateLimit, "rate-limit", null)));
   }
 
   private static java.net.InetSocketAddress adminAddress(String value) {

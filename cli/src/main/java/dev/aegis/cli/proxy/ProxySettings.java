@@ -2,6 +2,7 @@ package dev.aegis.cli.proxy;
 
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.pins.UpstreamIds;
+import dev.aegis.core.pipeline.RateLimits;
 import dev.aegis.transport.http.TlsFiles;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -45,12 +46,14 @@ record ProxySettings(
     List<String> command,
     InetSocketAddress adminListen,
     Path adminTokenFile,
-    TlsFiles adminTls) {
+    TlsFiles adminTls,
+    RateLimits rateLimits) {
 
   static final String DEFAULT_TENANT = "default";
 
   ProxySettings {
     command = List.copyOf(command);
+    java.util.Objects.requireNonNull(rateLimits, "rateLimits");
     trustedKeys = List.copyOf(trustedKeys);
     opaBundleDirs = List.copyOf(opaBundleDirs);
     if (policyEngine.equals("opa-grpc") && opaAddr == null) {
