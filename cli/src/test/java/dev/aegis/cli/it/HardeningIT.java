@@ -37,11 +37,14 @@ class HardeningIT {
   @TempDir Path dir;
   private HttpServer upstream;
   private final AtomicInteger upstreamCalls = new AtomicInteger();
+  private final java.util.concurrent.CountDownLatch slowCallArrived =
+      new java.util.concurrent.CountDownLatch(1);
 
   @BeforeEach
   void startUpstream() throws IOException {
     upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     upstream.createContext("/mcp", this::answerInitialize);
+    upstream.createContext("/slow", this::answerSlowly);
     upstream.start();
   }
 
@@ -158,6 +161,45 @@ class HardeningIT {
     }
   }
 
+  @Test
+  void sigtermLetsACallInFlightFinishThenSealsTermination() throws Exception {
+    int port = HttpPeers.freePort();
+    String slow = "http://127.0.0.1:" + upstream.getAddress().getPort() + "/slow";
+    ProxyProcess proxy =
+        HttpPeers.proxy(
+            dir.resolve("chain.db"),
+            port,
+            slow,
+            HttpPeers.manifest("server-everything.json"),
+            "--shutdown-grace",
+            "60s");
+    try (proxy) {
+      RawMcpHttp client = new RawMcpHttp(port);
+      client.initialize();
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> call =
+          client.postAsync(
+              "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":"
+                  + "{\"name\":\"echo\",\"arguments\":{\"message\":\"late\"}}}");
+      assertThat(slowCallArrived.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      proxy.process.destroy(); // SIGTERM while the call is at the upstream
+      HttpResponse<String> answer = call.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(RawMcpHttp.answer(answer).at("/result/content/0/text").asText()).isEqualTo("late");
+      assertThat(proxy.waitFor(60)).isZero();
+    }
+    String url = "sqlite:" + dir.resolve("chain.db");
+    List<List<String>> chains = new java.util.ArrayList<>();
+    try (dev.aegis.core.chain.ChainStore store =
+        dev.aegis.store.ChainStores.open(url, dev.aegis.core.chain.Durability.NORMAL)) {
+      for (dev.aegis.core.chain.SessionSummary s : store.sessions("default")) {
+        chains.add(Chains.read(url, "default", s.sessionId()).stream().map(e -> e.type()).toList());
+      }
+    }
+    // every session was terminated, and the call's result was sealed before its termination
+    assertThat(chains).isNotEmpty().allSatisfy(t -> assertThat(t).endsWith("TERMINATION"));
+    assertThat(chains).anySatisfy(t -> assertThat(t).contains("TOOL_RESULT"));
+  }
+
   /** aegis-proxy --listen on {@code port} in front of the fixture upstream. */
   private ProxyProcess gateway(int port, String... flags) throws Exception {
     return HttpPeers.proxy(
@@ -175,6 +217,43 @@ class HardeningIT {
       byte[] body =
           ("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"protocolVersion\":\"2025-06-18\","
                   + "\"capabilities\":{},\"serverInfo\":{\"name\":\"fixture\",\"version\":\"1\"}}}")
+              .getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(200, body.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  /** An upstream that answers initialize at once and a tools/call only after a pause. */
+  private void answerSlowly(HttpExchange ex) throws IOException {
+    try (ex) {
+      com.fasterxml.jackson.databind.JsonNode msg =
+          dev.aegis.core.json.Json.parse(ex.getRequestBody().readAllBytes());
+      if (!msg.has("id") || !msg.has("method")) {
+        ex.sendResponseHeaders(202, -1);
+        return;
+      }
+      String result;
+      if (msg.get("method").asText().equals("tools/call")) {
+        slowCallArrived.countDown();
+        try {
+          Thread.sleep(1500); // long enough for SIGTERM to arrive while the call is here
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        result =
+            "{\"content\":[{\"type\":\"text\",\"text\":"
+                + msg.at("/params/arguments/message")
+                + "}],\"isError\":false}";
+      } else {
+        result =
+            "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{}},"
+                + "\"serverInfo\":{\"name\":\"slow\",\"version\":\"1\"}}";
+      }
+      byte[] body =
+          ("{\"jsonrpc\":\"2.0\",\"id\":" + msg.get("id") + ",\"result\":" + result + "}")
               .getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("Content-Type", "application/json");
       ex.sendResponseHeaders(200, body.length);

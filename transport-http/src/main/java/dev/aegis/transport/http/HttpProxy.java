@@ -32,6 +32,8 @@ public final class HttpProxy implements AutoCloseable {
   private final Upstream upstream;
   private final McpSessions sessions;
   private final Channel server;
+  private final InFlightHandler.Counter inFlight;
+  private final Duration grace;
   private volatile boolean closed;
 
   private HttpProxy(
@@ -39,7 +41,11 @@ public final class HttpProxy implements AutoCloseable {
       ExecutorService work,
       Upstream upstream,
       McpSessions sessions,
-      Channel server) {
+      Channel server,
+      InFlightHandler.Counter inFlight,
+      Duration grace) {
+    this.inFlight = inFlight;
+    this.grace = grace;
     this.group = group;
     this.work = work;
     this.upstream = upstream;
@@ -111,7 +117,8 @@ public final class HttpProxy implements AutoCloseable {
         .next()
         .scheduleAtFixedRate(
             () -> work.execute(() -> sessions.sweep(idle)), every, every, TimeUnit.MILLISECONDS);
-    return new HttpProxy(group, work, upstream, sessions, server);
+    return new HttpProxy(
+        group, work, upstream, sessions, server, setup.inFlight(), config.shutdownGrace());
   }
 
   /** The bound address (the actual port when 0 was asked for). */
@@ -128,8 +135,10 @@ public final class HttpProxy implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, ends every session (sealing its TERMINATION, blocking until durable), then
-   * stops the event loops. Clients still connected see their connections close.
+   * Stops accepting, waits up to the shutdown grace for POSTs in flight to be answered (requests on
+   * connections already open are still served meanwhile), ends every session (sealing its
+   * TERMINATION, blocking until durable), then stops the event loops. Clients still connected see
+   * their connections close.
    */
   public void close(String reason) {
     synchronized (this) {
@@ -137,6 +146,7 @@ public final class HttpProxy implements AutoCloseable {
         return;
       }
       server.close().awaitUninterruptibly();
+      drain();
       try {
         sessions.endAll(reason);
       } catch (RuntimeException e) {
@@ -148,6 +158,21 @@ public final class HttpProxy implements AutoCloseable {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
       work.shutdownNow();
       closed = true;
+    }
+  }
+
+  private void drain() {
+    try {
+      if (!inFlight.awaitNone(grace)) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            inFlight.current()
+                + " request(s) still in flight after the shutdown grace of "
+                + grace.toMillis()
+                + " ms; closing them");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -16,8 +16,9 @@ import java.net.UnknownHostException;
 /**
  * Installs the front half of a client connection's pipeline: TLS when configured, the HTTP codec
  * with the header limit, the aggregator with the body limit (which answers 413 itself), and the
- * screening of oversized headers and disallowed origins. Built once per listener; {@link
- * #addHardening} runs on each new channel's event loop.
+ * screening of oversized headers and disallowed origins, and the count of unanswered POSTs that
+ * shutdown drains. Built once per listener; {@link #addHardening} runs on each new channel's event
+ * loop.
  */
 final class ListenerSetup {
   private static final int MAX_INITIAL_LINE = 8192;
@@ -26,6 +27,7 @@ final class ListenerSetup {
   private final SslContext ssl;
   private final HttpHardening hardening;
   private final OriginPolicy origins;
+  private final InFlightHandler.Counter inFlight = new InFlightHandler.Counter();
 
   private ListenerSetup(SslContext ssl, HttpHardening hardening, OriginPolicy origins) {
     this.ssl = ssl;
@@ -66,6 +68,12 @@ final class ListenerSetup {
     }
     p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, hardening.maxHeaderBytes(), MAX_CHUNK))
         .addLast(new HttpObjectAggregator(hardening.maxRequestBytes()))
-        .addLast(new RequestScreeningHandler(origins));
+        .addLast(new RequestScreeningHandler(origins))
+        .addLast(new InFlightHandler(inFlight));
+  }
+
+  /** The count of POSTs not answered yet, over every connection of the listener. */
+  InFlightHandler.Counter inFlight() {
+    return inFlight;
   }
 }
