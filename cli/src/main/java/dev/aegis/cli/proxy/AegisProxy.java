@@ -93,7 +93,8 @@ public final class AegisProxy implements Callable<Integer> {
           "admin-tls-cert",
           "admin-tls-key",
           "admin-tls-client-ca",
-          "rate-limit");
+          "rate-limit",
+          "upstream-ca");
 
   @Option(
       names = "--store",
@@ -370,6 +371,13 @@ public final class AegisProxy implements Callable<Integer> {
   String allowedOrigins;
 
   @Option(
+      names = "--upstream-ca",
+      paramLabel = "PEM",
+      description =
+          "CA certificates trusted for an https --upstream (default: the JDK's trust store).")
+  Path upstreamCa;
+
+  @Option(
       names = "--max-body-bytes",
       paramLabel = "SIZE",
       description = "With --listen: largest request body, else 413 (default: --max-frame-bytes).")
@@ -558,7 +566,10 @@ public final class AegisProxy implements Callable<Integer> {
             bodyLimit == null ? frameLimit : toInt(Sizes.bytes("max-body-bytes", bodyLimit)),
             headerLimit == null
                 ? HttpHardening.DEFAULT_MAX_HEADER_BYTES
-                : toInt(Sizes.bytes("max-header-bytes", headerLimit))));
+                : toInt(Sizes.bytes("max-header-bytes", headerLimit)),
+            pathOrNull(
+                file.pick(
+                    upstreamCa == null ? null : upstreamCa.toString(), "upstream-ca", null))));
   }
 
   private static List<Path> defaultOpaDirs() {

@@ -22,11 +22,11 @@ record HttpSettings(
   static final String DEFAULT_HOST = "127.0.0.1";
 
   HttpSettings {
-    if (upstream != null && (!"http".equals(upstream.getScheme()) || upstream.getHost() == null)) {
+    if (upstream != null
+        && (!("http".equals(upstream.getScheme()) || "https".equals(upstream.getScheme()))
+            || upstream.getHost() == null)) {
       throw new IllegalArgumentException(
-          "upstream: "
-              + upstream
-              + " (expected: http://HOST[:PORT]/PATH; https is not supported yet)");
+          "upstream: " + upstream + " (expected: http://HOST[:PORT]/PATH or https://…)");
     }
     if (!mcpPath.startsWith("/")) {
       throw new IllegalArgumentException("mcp-path: " + mcpPath + " (expected: starts with /)");
@@ -76,10 +76,14 @@ record HttpSettings(
     return new HttpSettings(host, p, u, mcpPath, sessionIdle, hardening);
   }
 
-  /** The upstream's default pin id: {@code http:} and its URL without user info or query. */
+  /**
+   * The upstream's default pin id: {@code http:} (or {@code https:}) and its URL without user info
+   * or query.
+   */
   String upstreamId() {
     String id =
-        "http:"
+        upstream.getScheme()
+            + ":"
             + upstream.getHost()
             + (upstream.getPort() < 0 ? "" : ":" + upstream.getPort())
             + (upstream.getRawPath() == null ? "" : upstream.getRawPath());

@@ -162,6 +162,52 @@ class HardeningIT {
   }
 
   @Test
+  void anHttpsUpstreamIsReachedWithTheGivenCaAndRefusedWithoutIt() throws Exception {
+    TestPki pki = TestPki.create(dir);
+    com.sun.net.httpserver.HttpsServer tlsUpstream =
+        com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    tlsUpstream.setHttpsConfigurator(
+        new com.sun.net.httpserver.HttpsConfigurator(
+            new dev.aegis.transport.http.TlsFiles(pki.serverCert, pki.serverKey, null)
+                .serverContext()));
+    tlsUpstream.createContext("/mcp", this::answerInitialize);
+    tlsUpstream.start();
+    String url = "https://127.0.0.1:" + tlsUpstream.getAddress().getPort() + "/mcp";
+    try {
+      int port = HttpPeers.freePort();
+      try (ProxyProcess proxy =
+          HttpPeers.proxy(
+              dir.resolve("chain.db"),
+              port,
+              url,
+              HttpPeers.manifest("server-everything.json"),
+              "--upstream-ca",
+              pki.caCert.toString())) {
+        assertThat(post(port, "", INIT)).startsWith("HTTP/1.1 200").contains("\"serverInfo\"");
+        assertThat(upstreamCalls.get()).isEqualTo(1);
+        assertThat(proxy.process.isAlive()).isTrue();
+      }
+      int untrusting = HttpPeers.freePort();
+      try (ProxyProcess proxy =
+          HttpPeers.proxy(
+              dir.resolve("chain2.db"),
+              untrusting,
+              url,
+              HttpPeers.manifest("server-everything.json"))) {
+        // the JDK's trust store does not know the test CA: the call fails closed
+        assertThat(post(untrusting, "", INIT))
+            .startsWith("HTTP/1.1 200")
+            .contains("\"reason\":\"UPSTREAM_CLOSED\"")
+            .doesNotContain("\"serverInfo\"");
+        assertThat(upstreamCalls.get()).isEqualTo(1);
+        assertThat(proxy.process.isAlive()).isTrue();
+      }
+    } finally {
+      tlsUpstream.stop(0);
+    }
+  }
+
+  @Test
   void sigtermLetsACallInFlightFinishThenSealsTermination() throws Exception {
     int port = HttpPeers.freePort();
     String slow = "http://127.0.0.1:" + upstream.getAddress().getPort() + "/slow";

@@ -1,20 +1,28 @@
 package dev.aegis.transport.http;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The listener's protections, validated on construction: TLS (null: plain HTTP), the browser
- * origins allowed besides the defaults of {@link OriginPolicy}, and the request size limits.
+ * origins allowed besides the defaults of {@link OriginPolicy}, the request size limits, and the
+ * trust anchors of an https upstream.
  *
  * @param tls PEM files of the listener, or null for plain HTTP
  * @param allowedOrigins origins ({@code scheme://host[:port]}, or {@code *} for any) allowed to
  *     call the MCP endpoint from a browser
  * @param maxRequestBytes largest request body (413 above)
  * @param maxHeaderBytes largest request header block (431 above)
+ * @param upstreamCa PEM CA certificates trusted for an https upstream, or null for the JDK's trust
+ *     store
  */
 public record HttpHardening(
-    TlsFiles tls, List<String> allowedOrigins, int maxRequestBytes, int maxHeaderBytes) {
+    TlsFiles tls,
+    List<String> allowedOrigins,
+    int maxRequestBytes,
+    int maxHeaderBytes,
+    Path upstreamCa) {
   /** Largest header block when none is given. */
   public static final int DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
 
@@ -44,6 +52,6 @@ public record HttpHardening(
 
   /** Plain HTTP, no extra origins, the given body limit and the default header limit. */
   public static HttpHardening defaults(int maxRequestBytes) {
-    return new HttpHardening(null, List.of(), maxRequestBytes, DEFAULT_MAX_HEADER_BYTES);
+    return new HttpHardening(null, List.of(), maxRequestBytes, DEFAULT_MAX_HEADER_BYTES, null);
   }
 }

@@ -72,6 +72,8 @@ public final class HttpProxy implements AutoCloseable {
     requireNonNull(hardening, "hardening");
     requireNonNull(factory, "factory");
     ListenerSetup setup = ListenerSetup.of(config, hardening);
+    UpstreamTls upstreamTls =
+        config.bridging() ? null : UpstreamTls.of(config, hardening.upstreamCa());
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     ExecutorService work =
         Executors.newCachedThreadPool(
@@ -80,7 +82,7 @@ public final class HttpProxy implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    Upstream upstream = config.bridging() ? null : new Upstream(group, config);
+    Upstream upstream = config.bridging() ? null : new Upstream(group, config, upstreamTls);
     McpSessions sessions = new McpSessions(factory, work, config);
     Relay relay = new Relay(upstream, config, sessions);
     sessions.relay(relay);

@@ -77,7 +77,8 @@ public record TlsFiles(Path cert, Path key, Path clientCa) {
     }
   }
 
-  private static List<Certificate> certificates(Path file) throws IOException {
+  /** The certificates of a PEM file; {@link IOException} naming it when there is none. */
+  static List<Certificate> certificates(Path file) throws IOException {
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
       List<Certificate> out =

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class OriginPolicyTest {
   private static OriginPolicy policy(boolean loopback, String... allowed) {
     return new OriginPolicy(
-        new HttpHardening(null, List.of(allowed), 1024, 4096).allowedOrigins(), loopback);
+        new HttpHardening(null, List.of(allowed), 1024, 4096, null).allowedOrigins(), loopback);
   }
 
   @Test
