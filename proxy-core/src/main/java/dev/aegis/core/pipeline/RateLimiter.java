@@ -38,6 +38,9 @@ public final class RateLimiter {
     }
   }
 
+  /** Above this many buckets, full ones are dropped (a full bucket is the same as a new one). */
+  static final int PRUNE_ABOVE = 10_000;
+
   private final RateLimits limits;
   private final InstantSource clock;
   private final Map<String, Bucket> buckets = new HashMap<>();
@@ -56,6 +59,9 @@ public final class RateLimiter {
     long now = clock.millis();
     RateLimits.Limit toolLimit = limits.forTool(tool);
     synchronized (buckets) {
+      if (buckets.size() > PRUNE_ABOVE) { // many tenants or tool names: keep memory bounded
+        buckets.values().removeIf(b -> b.full(now));
+      }
       Bucket t =
           limits.tenant() == null
               ? null
@@ -81,16 +87,23 @@ public final class RateLimiter {
     }
   }
 
+  /** How many buckets exist (for tests). */
+  int buckets() {
+    synchronized (buckets) {
+      return buckets.size();
+    }
+  }
+
   /** One bucket; guarded by the limiter's lock. */
   private static final class Bucket {
     private final RateLimits.Limit limit;
-    private final double perMs;
+    private final long periodMs;
     private double tokens;
     private long at;
 
     Bucket(RateLimits.Limit limit, long now) {
       this.limit = limit;
-      this.perMs = (double) limit.permits() / limit.per().toMillis();
+      this.periodMs = limit.per().toMillis();
       this.tokens = limit.permits();
       this.at = now;
     }
@@ -98,10 +111,18 @@ public final class RateLimiter {
     /** Refills up to {@code now}; true when a whole token is there. */
     boolean has(long now) {
       if (now > at) {
-        tokens = Math.min(limit.permits(), tokens + (now - at) * perMs);
+        // multiply before dividing: a whole period refills exactly, with no rounding short of it
+        tokens =
+            Math.min(limit.permits(), tokens + (double) (now - at) * limit.permits() / periodMs);
         at = now;
       }
       return tokens >= 1;
+    }
+
+    /** Refills up to {@code now}; true when the bucket is full. */
+    boolean full(long now) {
+      has(now);
+      return tokens >= limit.permits();
     }
 
     void take() {
@@ -110,7 +131,7 @@ public final class RateLimiter {
 
     /** Milliseconds until a whole token is there (after {@link #has} refilled). */
     long waitMs() {
-      return Math.max(1, (long) Math.ceil((1 - tokens) / perMs));
+      return Math.max(1, (long) Math.ceil((1 - tokens) * periodMs / limit.permits()));
     }
   }
 }

@@ -49,6 +49,21 @@ class RateLimiterTest {
   }
 
   @Test
+  void fullBucketsArePrunedWhenThereAreManyAndEmptyOnesAreKept() {
+    RateLimiter r = new RateLimiter(RateLimits.parse("tool=1/h"), clock);
+    for (int i = 0; i <= RateLimiter.PRUNE_ABOVE; i++) {
+      r.tryAcquire("t", "random-" + i); // each empties its own bucket
+    }
+    now.addAndGet(3_600_000); // an hour later all of them are full again
+    assertThat(r.tryAcquire("t", "exec")).isNull(); // empties exec's bucket; prunes the rest
+    assertThat(r.buckets()).isEqualTo(1);
+    for (int i = 0; i <= RateLimiter.PRUNE_ABOVE; i++) {
+      r.tryAcquire("t", "again-" + i);
+    }
+    assertThat(r.tryAcquire("t", "exec")).as("an empty bucket survives pruning").isNotNull();
+  }
+
+  @Test
   void aCallTakesFromNoBucketWhenAnyIsEmpty() {
     RateLimiter r = new RateLimiter(RateLimits.parse("tenant=2/m,tool:exec=1/m"), clock);
     assertThat(r.tryAcquire("t", "exec")).isNull();
