@@ -109,6 +109,14 @@ class HardeningIT {
 
       String big = "x".repeat(5000);
       assertThat(post(port, "", big)).startsWith("HTTP/1.1 413");
+      // kept alive, the connection is still closed after the 413 (its body is never read)
+      assertThat(
+              raw(
+                  port,
+                  "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                      + "Content-Length: 5000\r\n\r\n"
+                      + big))
+          .startsWith("HTTP/1.1 413");
       String longHeader = "X-Filler: " + "y".repeat(6000) + "\r\n";
       assertThat(post(port, longHeader, INIT)).startsWith("HTTP/1.1 431");
       assertThat(upstreamCalls.get()).isEqualTo(3);
