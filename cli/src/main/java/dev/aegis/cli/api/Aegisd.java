@@ -10,6 +10,7 @@ import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.metrics.MeteredChainStore;
 import dev.aegis.store.ChainStores;
+import dev.aegis.transport.http.TlsFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -22,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code aegisd}: the control API alone, over a chain store, a manifest and a policy engine. */
@@ -96,6 +98,8 @@ public final class Aegisd implements Callable<Integer> {
               + " needs one.")
   Path tokenFile;
 
+  @Mixin TlsOptions tls = new TlsOptions();
+
   @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug.")
   String logLevel = "info";
 
@@ -127,11 +131,13 @@ public final class Aegisd implements Callable<Integer> {
   private Integer run() {
     InetSocketAddress address;
     BearerTokens tokens;
+    TlsFiles tlsFiles;
     GuardSettings guard;
     try {
       Logging.configure(logLevel);
       address = ListenAddress.parse("listen", listen);
       tokens = BearerTokens.load(tokenFile, System.getenv(BearerTokens.ENV));
+      tlsFiles = TlsFlags.files("", tls.cert, tls.key, tls.clientCa);
       if (!policyEngine.equals("wasm") && !policyEngine.equals("opa-grpc")) {
         throw new IllegalArgumentException(
             "policy-engine: " + policyEngine + " (expected: wasm or opa-grpc)");
@@ -165,7 +171,7 @@ public final class Aegisd implements Callable<Integer> {
         return usage(e.getMessage());
       }
       try {
-        return serve(address, tokens, raw, guards, metrics);
+        return serve(address, tokens, tlsFiles, raw, guards, metrics);
       } finally {
         guards.close();
       }
@@ -175,6 +181,7 @@ public final class Aegisd implements Callable<Integer> {
   private Integer serve(
       InetSocketAddress address,
       BearerTokens tokens,
+      TlsFiles tls,
       ChainStore raw,
       GuardFactory guards,
       PrometheusMetrics metrics) {
@@ -183,7 +190,7 @@ public final class Aegisd implements Callable<Integer> {
             new MeteredChainStore(raw, metrics), raw, guards, metrics, InstantSource.system());
     ControlApi api;
     try {
-      api = ControlApi.start(address, ctx, tokens);
+      api = ControlApi.start(address, ctx, tokens, tls);
     } catch (IOException e) {
       System.err.println("aegisd: cannot listen on " + listen + ": " + e.getMessage());
       return 69;
@@ -199,13 +206,15 @@ public final class Aegisd implements Callable<Integer> {
                 "aegisd-stop"));
     InetSocketAddress bound = api.address();
     System.err.println(
-        "aegisd: listening on http://"
+        "aegisd: listening on "
+            + (api.secure() ? "https://" : "http://")
             + bound.getHostString()
             + ":"
             + bound.getPort()
             + " store "
             + raw.describe()
-            + (tokens.required() ? " (bearer tokens required)" : ""));
+            + (tokens.required() ? " (bearer tokens required)" : "")
+            + (tls != null && tls.mutual() ? " (client certificates required)" : ""));
     try (api) {
       stop.await();
     } catch (InterruptedException e) {

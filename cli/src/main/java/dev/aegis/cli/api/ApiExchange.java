@@ -21,6 +21,9 @@ final class ApiExchange {
   /** Largest request body accepted; larger ones get 413. */
   static final int MAX_BODY_BYTES = 1 << 20;
 
+  /** How much of an oversized body is read and dropped before the 413 is sent. */
+  private static final long MAX_DRAIN_BYTES = 64L << 20;
+
   private final HttpExchange http;
   private final Matcher path;
   private final Map<String, String> query;
@@ -83,12 +86,26 @@ final class ApiExchange {
     try (InputStream in = http.getRequestBody()) {
       byte[] b = in.readNBytes(MAX_BODY_BYTES + 1);
       if (b.length > MAX_BODY_BYTES) {
+        discardRest(in);
         throw new ApiException(
             413, "PAYLOAD_TOO_LARGE", "request body over " + MAX_BODY_BYTES + " bytes");
       }
       return b;
     } catch (IOException e) {
       throw ApiException.badRequest("cannot read the request body: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Reads and drops what is left of an oversized body (up to {@link #MAX_DRAIN_BYTES}), so that the
+   * client, still sending, receives the 413 instead of a connection reset.
+   */
+  private static void discardRest(InputStream in) throws IOException {
+    long dropped = 0;
+    byte[] sink = new byte[16 * 1024];
+    int n;
+    while (dropped < MAX_DRAIN_BYTES && (n = in.read(sink)) >= 0) {
+      dropped += n;
     }
   }
 

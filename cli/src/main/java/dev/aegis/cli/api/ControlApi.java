@@ -2,6 +2,10 @@ package dev.aegis.cli.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.aegis.transport.http.TlsFiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -10,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The HTTP control API (JDK HTTP server): routes, bearer-token check, JSON errors. Requests run on
@@ -31,10 +37,10 @@ public final class ControlApi implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService pool;
 
-  private ControlApi(InetSocketAddress address, BearerTokens tokens, int threads)
+  private ControlApi(InetSocketAddress address, BearerTokens tokens, TlsFiles tls, int threads)
       throws IOException {
     this.tokens = tokens;
-    this.server = HttpServer.create(address, 64);
+    this.server = tls == null ? HttpServer.create(address, 64) : https(address, tls);
     this.pool =
         Executors.newFixedThreadPool(
             threads,
@@ -48,12 +54,14 @@ public final class ControlApi implements AutoCloseable {
   }
 
   /**
-   * Binds {@code address} and serves the whole API from {@code ctx}. Throws {@link IOException}
-   * when the address cannot be bound.
+   * Binds {@code address} and serves the whole API from {@code ctx}, over TLS when {@code tls} is
+   * not null (requiring a client certificate when it names a client CA). Throws {@link IOException}
+   * when the address cannot be bound or the TLS files cannot be read.
    */
-  public static ControlApi start(InetSocketAddress address, ApiContext ctx, BearerTokens tokens)
+  public static ControlApi start(
+      InetSocketAddress address, ApiContext ctx, BearerTokens tokens, TlsFiles tls)
       throws IOException {
-    ControlApi api = new ControlApi(address, tokens, 4);
+    ControlApi api = new ControlApi(address, tokens, tls, 4);
     new HealthRoutes(ctx).install(api);
     OwnedSessions owned = new OwnedSessions(ctx);
     EventRoutes events = new EventRoutes(ctx, owned);
@@ -63,6 +71,26 @@ public final class ControlApi implements AutoCloseable {
     new ApprovalRoutes(ctx).install(api);
     api.server.start();
     return api;
+  }
+
+  /** True when the API is served over TLS. */
+  public boolean secure() {
+    return server instanceof HttpsServer;
+  }
+
+  private static HttpsServer https(InetSocketAddress address, TlsFiles tls) throws IOException {
+    SSLContext ssl = tls.serverContext();
+    HttpsServer s = HttpsServer.create(address, 64);
+    s.setHttpsConfigurator(
+        new HttpsConfigurator(ssl) {
+          @Override
+          public void configure(HttpsParameters params) {
+            SSLParameters p = ssl.getDefaultSSLParameters();
+            p.setNeedClientAuth(tls.mutual());
+            params.setSSLParameters(p);
+          }
+        });
+    return s;
   }
 
   /** The bound address (the real port when 0 was asked for). */

@@ -4,9 +4,14 @@ import dev.aegis.cli.ConfigFile;
 import dev.aegis.cli.Sizes;
 import dev.aegis.cli.Version;
 import dev.aegis.cli.api.ListenAddress;
+import dev.aegis.cli.api.TlsFlags;
+import dev.aegis.cli.api.TlsOptions;
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.checkpoint.Checkpointer;
+import dev.aegis.core.pipeline.RateLimits;
 import dev.aegis.store.ChainStores;
+import dev.aegis.transport.http.HttpHardening;
+import dev.aegis.transport.http.TlsFiles;
 import dev.aegis.transport.stdio.StdioProxyConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -77,7 +83,18 @@ public final class AegisProxy implements Callable<Integer> {
           "listen",
           "upstream",
           "mcp-path",
-          "session-idle");
+          "session-idle",
+          "tls-cert",
+          "tls-key",
+          "tls-client-ca",
+          "allowed-origins",
+          "max-body-bytes",
+          "max-header-bytes",
+          "admin-tls-cert",
+          "admin-tls-key",
+          "admin-tls-client-ca",
+          "rate-limit",
+          "upstream-ca");
 
   @Option(
       names = "--store",
@@ -317,6 +334,61 @@ public final class AegisProxy implements Callable<Integer> {
       description = "Bearer tokens for --admin-listen, one per line (also $AEGIS_API_TOKENS).")
   Path adminTokenFile;
 
+  @Option(
+      names = "--admin-tls-cert",
+      paramLabel = "PEM",
+      description = "Serve --admin-listen over HTTPS with this certificate chain.")
+  String adminTlsCert;
+
+  @Option(
+      names = "--admin-tls-key",
+      paramLabel = "PEM",
+      description = "PKCS#8 private key of --admin-tls-cert.")
+  String adminTlsKey;
+
+  @Option(
+      names = "--admin-tls-client-ca",
+      paramLabel = "PEM",
+      description = "Require control API clients to present a certificate from these CAs.")
+  String adminTlsClientCa;
+
+  @Mixin TlsOptions tls = new TlsOptions();
+
+  @Option(
+      names = "--rate-limit",
+      paramLabel = "SPEC",
+      description =
+          "Token buckets for tools/call, e.g. tenant=100/s,tool=20/s,tool:exec=5/m; a call over"
+              + " a limit is refused with RATE_LIMITED.")
+  String rateLimit;
+
+  @Option(
+      names = "--allowed-origins",
+      paramLabel = "ORIGINS",
+      description =
+          "With --listen: browser origins (scheme://host[:port], comma-separated, or *) allowed"
+              + " besides loopback ones on a loopback listener; others get 403.")
+  String allowedOrigins;
+
+  @Option(
+      names = "--upstream-ca",
+      paramLabel = "PEM",
+      description =
+          "CA certificates trusted for an https --upstream (default: the JDK's trust store).")
+  Path upstreamCa;
+
+  @Option(
+      names = "--max-body-bytes",
+      paramLabel = "SIZE",
+      description = "With --listen: largest request body, else 413 (default: --max-frame-bytes).")
+  String maxBodyBytes;
+
+  @Option(
+      names = "--max-header-bytes",
+      paramLabel = "SIZE",
+      description = "With --listen: largest request header block, else 431 (default 64k).")
+  String maxHeaderBytes;
+
   @Parameters(
       paramLabel = "CMD",
       arity = "0..*",
@@ -415,14 +487,20 @@ public final class AegisProxy implements Callable<Integer> {
         pathOrNull(
             file.pick(
                 checkpointKey == null ? null : checkpointKey.toString(), "checkpoint-key", null)),
-        http(file),
+        http(file, frameLimit(file)),
         command,
         adminAddress(file.pick(adminListen, "admin-listen", null)),
         pathOrNull(
             file.pick(
                 adminTokenFile == null ? null : adminTokenFile.toString(),
                 "admin-token-file",
-                null)));
+                null)),
+        TlsFlags.files(
+            "admin-",
+            file.pick(adminTlsCert, "admin-tls-cert", null),
+            file.pick(adminTlsKey, "admin-tls-key", null),
+            file.pick(adminTlsClientCa, "admin-tls-client-ca", null)),
+        RateLimits.parse(file.pick(rateLimit, "rate-limit", null)));
   }
 
   private static java.net.InetSocketAddress adminAddress(String value) {
@@ -441,9 +519,34 @@ public final class AegisProxy implements Callable<Integer> {
     }
   }
 
-  private HttpSettings http(ConfigFile file) {
+  private int frameLimit(ConfigFile file) {
+    return toInt(
+        Sizes.bytes(
+            "max-frame-bytes",
+            file.pick(
+                maxFrameBytes,
+                "max-frame-bytes",
+                String.valueOf(StdioProxyConfig.DEFAULT_MAX_FRAME_BYTES))));
+  }
+
+  private HttpSettings http(ConfigFile file, int frameLimit) {
     String listenValue = file.pick(listen, "listen", null);
     String upstreamValue = file.pick(upstream, "upstream", null);
+    TlsFiles tls =
+        TlsFlags.files(
+            "",
+            file.pick(this.tls.cert, "tls-cert", null),
+            file.pick(this.tls.key, "tls-key", null),
+            file.pick(this.tls.clientCa, "tls-client-ca", null));
+    String origins = file.pick(allowedOrigins, "allowed-origins", null);
+    String bodyLimit = file.pick(maxBodyBytes, "max-body-bytes", null);
+    String headerLimit = file.pick(maxHeaderBytes, "max-header-bytes", null);
+    if (listenValue == null
+        && (tls != null || origins != null || bodyLimit != null || headerLimit != null)) {
+      throw new IllegalArgumentException(
+          "tls-cert, tls-key, tls-client-ca, allowed-origins, max-body-bytes, max-header-bytes:"
+              + " given without --listen (expected: only with the HTTP gateway)");
+    }
     if (listenValue == null) {
       if (upstreamValue != null) {
         throw new IllegalArgumentException(
@@ -456,7 +559,17 @@ public final class AegisProxy implements Callable<Integer> {
         listenValue,
         upstreamValue,
         file.pick(mcpPath, "mcp-path", "/mcp"),
-        Sizes.duration("session-idle", file.pick(sessionIdle, "session-idle", "30m")));
+        Sizes.duration("session-idle", file.pick(sessionIdle, "session-idle", "30m")),
+        new HttpHardening(
+            tls,
+            origins == null || origins.isBlank() ? List.of() : List.of(origins.split(",")),
+            bodyLimit == null ? frameLimit : toInt(Sizes.bytes("max-body-bytes", bodyLimit)),
+            headerLimit == null
+                ? HttpHardening.DEFAULT_MAX_HEADER_BYTES
+                : toInt(Sizes.bytes("max-header-bytes", headerLimit)),
+            pathOrNull(
+                file.pick(
+                    upstreamCa == null ? null : upstreamCa.toString(), "upstream-ca", null))));
   }
 
   private static List<Path> defaultOpaDirs() {

@@ -9,6 +9,7 @@ import dev.aegis.core.json.Json;
 import dev.aegis.core.pins.UpstreamPins;
 import dev.aegis.core.pipeline.GuardOptions;
 import dev.aegis.core.pipeline.ProxySession;
+import dev.aegis.core.pipeline.RateLimiter;
 import dev.aegis.core.pipeline.SessionChain;
 import dev.aegis.store.ChainStores;
 import dev.aegis.transport.http.HttpProxy;
@@ -42,16 +43,19 @@ final class HttpLauncher {
             s.maxFrameBytes(),
             h.sessionIdle(),
             s.shutdownGrace());
-    SessionFactory sessions = () -> open(s, store, guards, approvals);
+    // one limiter for the process: every MCP session of a tenant draws from the same buckets
+    RateLimiter limiter = new RateLimiter(s.rateLimits(), InstantSource.system());
+    SessionFactory sessions = () -> open(s, store, guards, approvals, limiter);
     HttpProxy proxy;
     try {
-      proxy = HttpProxy.start(config, sessions);
+      proxy = HttpProxy.start(config, h.hardening(), sessions);
     } catch (IOException e) {
       System.err.println("aegis-proxy: " + e.getMessage());
       return ProxyLauncher.EXIT_UNAVAILABLE;
     }
     System.err.println(
-        "aegis: listening on http://"
+        "aegis: listening on "
+            + (h.hardening().tls() == null ? "http://" : "https://")
             + hostForUrl(proxy.localAddress().getHostString())
             + ":"
             + proxy.localAddress().getPort()
@@ -80,7 +84,11 @@ final class HttpLauncher {
 
   /** One MCP session's core session, as ProxyLauncher wires the stdio one. */
   private static ProxySession open(
-      ProxySettings s, ChainStore store, GuardFactory guards, ApprovalSettings approvals) {
+      ProxySettings s,
+      ChainStore store,
+      GuardFactory guards,
+      ApprovalSettings approvals,
+      RateLimiter limiter) {
     String id = SessionIds.next();
     SessionChain chain = SessionChain.open(store, InstantSource.system(), s.tenant(), s.user(), id);
     UpstreamPins pins = new UpstreamPins(s.upstreamId(), ChainStores.pins(store));
@@ -90,7 +98,8 @@ final class HttpLauncher {
             guards.guard(s.trustAnnotations()),
             new GuardOptions(s.audit(), s.denyAsError()),
             approvals,
-            pins);
+            pins,
+            limiter);
     ObjectNode info = Json.object();
     info.put("proxy", "aegis-proxy");
     info.put("version", Version.get());

@@ -1,24 +1,32 @@
 package dev.aegis.cli.proxy;
 
 import dev.aegis.core.pins.UpstreamIds;
+import dev.aegis.transport.http.HttpHardening;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 
 /**
  * The Streamable HTTP side of aegis-proxy ({@code --listen}, {@code --upstream}, {@code
- * --mcp-path}, {@code --session-idle}), validated on construction. {@code upstream} is null when a
- * stdio server is bridged ({@code --listen … -- CMD}).
+ * --mcp-path}, {@code --session-idle}, and TLS, origins and request limits), validated on
+ * construction. {@code upstream} is null when a stdio server is bridged ({@code --listen … --
+ * CMD}).
  */
-record HttpSettings(String host, int port, URI upstream, String mcpPath, Duration sessionIdle) {
+record HttpSettings(
+    String host,
+    int port,
+    URI upstream,
+    String mcpPath,
+    Duration sessionIdle,
+    HttpHardening hardening) {
   static final String DEFAULT_HOST = "127.0.0.1";
 
   HttpSettings {
-    if (upstream != null && (!"http".equals(upstream.getScheme()) || upstream.getHost() == null)) {
+    if (upstream != null
+        && (!("http".equals(upstream.getScheme()) || "https".equals(upstream.getScheme()))
+            || upstream.getHost() == null)) {
       throw new IllegalArgumentException(
-          "upstream: "
-              + upstream
-              + " (expected: http://HOST[:PORT]/PATH; https is not supported yet)");
+          "upstream: " + upstream + " (expected: http://HOST[:PORT]/PATH or https://…)");
     }
     if (!mcpPath.startsWith("/")) {
       throw new IllegalArgumentException("mcp-path: " + mcpPath + " (expected: starts with /)");
@@ -31,7 +39,12 @@ record HttpSettings(String host, int port, URI upstream, String mcpPath, Duratio
   /**
    * Parses {@code --listen} ({@code HOST:PORT}, {@code [V6]:PORT} or {@code PORT}) and the rest.
    */
-  static HttpSettings parse(String listen, String upstream, String mcpPath, Duration sessionIdle) {
+  static HttpSettings parse(
+      String listen,
+      String upstream,
+      String mcpPath,
+      Duration sessionIdle,
+      HttpHardening hardening) {
     String host = DEFAULT_HOST;
     String port = listen;
     int colon = listen.lastIndexOf(':');
@@ -60,13 +73,17 @@ record HttpSettings(String host, int port, URI upstream, String mcpPath, Duratio
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("upstream: " + upstream + " (" + e.getMessage() + ")");
     }
-    return new HttpSettings(host, p, u, mcpPath, sessionIdle);
+    return new HttpSettings(host, p, u, mcpPath, sessionIdle, hardening);
   }
 
-  /** The upstream's default pin id: {@code http:} and its URL without user info or query. */
+  /**
+   * The upstream's default pin id: {@code http:} (or {@code https:}) and its URL without user info
+   * or query.
+   */
   String upstreamId() {
     String id =
-        "http:"
+        upstream.getScheme()
+            + ":"
             + upstream.getHost()
             + (upstream.getPort() < 0 ? "" : ":" + upstream.getPort())
             + (upstream.getRawPath() == null ? "" : upstream.getRawPath());

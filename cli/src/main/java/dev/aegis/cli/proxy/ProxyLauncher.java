@@ -22,6 +22,7 @@ import dev.aegis.core.pins.UpstreamPins;
 import dev.aegis.core.pipeline.Direction;
 import dev.aegis.core.pipeline.GuardOptions;
 import dev.aegis.core.pipeline.ProxySession;
+import dev.aegis.core.pipeline.RateLimiter;
 import dev.aegis.core.pipeline.SessionChain;
 import dev.aegis.guard.PolicyGuard;
 import dev.aegis.store.ChainStores;
@@ -138,7 +139,12 @@ final class ProxyLauncher {
       UpstreamPins pins = new UpstreamPins(s.upstreamId(), ChainStores.pins(store));
       session =
           new ProxySession(
-              chain, guard, new GuardOptions(s.audit(), s.denyAsError()), approvals, pins);
+              chain,
+              guard,
+              new GuardOptions(s.audit(), s.denyAsError()),
+              approvals,
+              pins,
+              new RateLimiter(s.rateLimits(), InstantSource.system()));
       if (resumedAt > 0) { // a restart continues the session: rebuild its state from the chain
         ProxySession resumed = session;
         store.read(s.tenant(), s.session(), r -> resumed.replay(EnvelopeHasher.parse(r.sealed())));
@@ -186,9 +192,10 @@ final class ProxyLauncher {
       return null;
     }
     ApiContext ctx = new ApiContext(w.store(), w.rawStore(), w.guards(), m, InstantSource.system());
-    ControlApi api = ControlApi.start(s.adminListen(), ctx, w.tokens());
+    ControlApi api = ControlApi.start(s.adminListen(), ctx, w.tokens(), s.adminTls());
     System.err.println(
-        "aegis: control API on http://"
+        "aegis: control API on "
+            + (api.secure() ? "https://" : "http://")
             + api.address().getHostString()
             + ":"
             + api.address().getPort());

@@ -2,6 +2,8 @@ package dev.aegis.cli.proxy;
 
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.pins.UpstreamIds;
+import dev.aegis.core.pipeline.RateLimits;
+import dev.aegis.transport.http.TlsFiles;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,12 +45,15 @@ record ProxySettings(
     HttpSettings http,
     List<String> command,
     InetSocketAddress adminListen,
-    Path adminTokenFile) {
+    Path adminTokenFile,
+    TlsFiles adminTls,
+    RateLimits rateLimits) {
 
   static final String DEFAULT_TENANT = "default";
 
   ProxySettings {
     command = List.copyOf(command);
+    java.util.Objects.requireNonNull(rateLimits, "rateLimits");
     trustedKeys = List.copyOf(trustedKeys);
     opaBundleDirs = List.copyOf(opaBundleDirs);
     if (policyEngine.equals("opa-grpc") && opaAddr == null) {
@@ -73,6 +78,10 @@ record ProxySettings(
     if (checkpointEvery <= 0) {
       throw new IllegalArgumentException(
           "checkpoint-every: " + checkpointEvery + " (expected: > 0)");
+    }
+    if (adminTls != null && adminListen == null) {
+      throw new IllegalArgumentException(
+          "admin-tls-cert: given without --admin-listen (expected: both, or neither)");
     }
     if (http != null) {
       if (!command.isEmpty() && http.upstream() != null) {

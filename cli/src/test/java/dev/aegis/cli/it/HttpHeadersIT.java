@@ -107,8 +107,9 @@ class HttpHeadersIT {
             "http://127.0.0.1:" + HttpPeers.freePort() + "/mcp",
             HttpPeers.manifest("server-everything.json"))) {
       assertThat(raw(port, "GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400");
-      assertThat(raw(port, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 404");
-      assertThat(raw(port, "PUT /mcp HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
+      assertThat(raw(port, "GET /other HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+          .startsWith("HTTP/1.1 404");
+      assertThat(raw(port, "PUT /mcp HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"))
           .startsWith("HTTP/1.1 405")
           .containsIgnoringCase("Allow: GET, POST, DELETE");
       assertThat(proxy.process.isAlive()).isTrue();

@@ -158,8 +158,8 @@ class AegisProxySettingsTest {
     assertThatThrownBy(() -> parse("--upstream", "http://srv/mcp"))
         .hasMessageStartingWith("upstream: given without --listen");
     assertThatThrownBy(() -> parse("--listen", "8080")).hasMessageStartingWith("upstream: missing");
-    assertThatThrownBy(() -> parse("--listen", "8080", "--upstream", "https://srv/mcp"))
-        .hasMessageStartingWith("upstream: https://srv/mcp (expected: http://");
+    assertThatThrownBy(() -> parse("--listen", "8080", "--upstream", "ftp://srv/mcp"))
+        .hasMessageStartingWith("upstream: ftp://srv/mcp (expected: http://");
     assertThatThrownBy(() -> parse("--listen", "8080", "--upstream", "http://s/mcp", "--", "npx"))
         .hasMessageStartingWith("upstream: given with -- CMD");
     assertThatThrownBy(
@@ -167,5 +167,40 @@ class AegisProxySettingsTest {
         .hasMessageStartingWith("session: not allowed with --listen");
     assertThatThrownBy(() -> parse("--listen", "host:http", "--upstream", "http://s/mcp"))
         .hasMessageStartingWith("listen: host:http (expected: HOST:PORT or PORT)");
+  }
+
+  @Test
+  void hardeningFlagsEndInTheSettingsAndAreCheckedTogether() {
+    ProxySettings s =
+        parse(
+            "--listen",
+            "8080",
+            "--upstream",
+            "https://srv/mcp",
+            "--tls-cert",
+            "c.pem",
+            "--tls-key",
+            "k.pem",
+            "--allowed-origins",
+            "https://a.example, http://b.example:8080",
+            "--max-body-bytes",
+            "1MiB",
+            "--rate-limit",
+            "tool:exec=5/m");
+    assertThat(s.upstreamId()).isEqualTo("https:srv/mcp");
+    assertThat(s.http().hardening().tls().mutual()).isFalse();
+    assertThat(s.http().hardening().allowedOrigins())
+        .containsExactly("https://a.example", "http://b.example:8080");
+    assertThat(s.http().hardening().maxRequestBytes()).isEqualTo(1 << 20);
+    assertThat(s.rateLimits().tools().get("exec").permits()).isEqualTo(5);
+    assertThatThrownBy(
+            () -> parse("--listen", "8080", "--upstream", "http://s/m", "--tls-cert", "c"))
+        .hasMessageStartingWith("tls-cert, tls-key: key missing");
+    assertThatThrownBy(() -> parse("--allowed-origins", "*", "--", "srv"))
+        .hasMessageContaining("given without --listen");
+    assertThatThrownBy(() -> parse("--admin-tls-cert", "c", "--admin-tls-key", "k", "--", "srv"))
+        .hasMessageStartingWith("admin-tls-cert: given without --admin-listen");
+    assertThatThrownBy(() -> parse("--rate-limit", "tool=fast", "--", "srv"))
+        .hasMessageStartingWith("rate-limit: tool=fast");
   }
 }

@@ -31,9 +31,9 @@ import java.util.TreeSet;
  * TOOL_CATALOG_CHANGED marks tools (both names of a rename) changed until TOOL_CATALOG_REPINNED —
  * an operator approved the new definition — replaces their pins (annotations included) and clears
  * the mark. Approvals: APPROVAL_REQUESTED / APPROVAL_DECIDED are counted (requested, granted,
- * refused) with the proposals still waiting; a proposal that ended APPROVAL_REQUIRED leaves the
- * loop window (its retry is the protocol, not a loop). Not thread-safe: the owner feeds it under
- * the chain's seal order.
+ * refused) with the proposals still waiting; a proposal that ended APPROVAL_REQUIRED or
+ * RATE_LIMITED leaves the loop window (its retry is the protocol, not a loop). Not thread-safe: the
+ * owner feeds it under the chain's seal order.
  */
 public final class SessionState {
   private final LoopDetector loops;
@@ -88,9 +88,11 @@ public final class SessionState {
         if (!p.path("audit_only").asBoolean(false)) {
           toolCalls--; // counted when proposed; it never reached the tool
         }
-        if ("APPROVAL_REQUIRED".equals(p.path("reason").asText())) {
+        String why = p.path("reason").asText();
+        if ("APPROVAL_REQUIRED".equals(why) || "RATE_LIMITED".equals(why)) {
           loops.retract(p.path("proposal_seq").asLong(-1)); // its retry is not a loop
         }
+        pending.remove(p.path("proposal_seq").asLong(-1)); // refused before any decision
         awaitingApproval.remove(p.path("proposal_seq").asLong(-1));
         break;
       case "APPROVAL_REQUESTED":

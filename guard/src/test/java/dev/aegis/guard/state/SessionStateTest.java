@@ -261,4 +261,18 @@ class SessionStateTest {
     long third = propose("deploy", "prod", 12);
     assertThat(state.snapshotFor(third).loopViolation()).isNotNull();
   }
+
+  @Test
+  void rateLimitedAttemptsAreNotLoopsAndLeaveNoPendingSnapshot() {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      long p = propose("deploy", "prod", 10 + attempt);
+      feed(
+          "TOOL_CALL_DENIED",
+          Json.object().put("proposal_seq", p).put("reason", "RATE_LIMITED"),
+          10 + attempt);
+      assertThat(state.snapshotFor(p)).as("no decision will come for it").isNull();
+    }
+    long next = propose("deploy", "prod", 20);
+    assertThat(state.snapshotFor(next).loopViolation()).isNull();
+  }
 }

@@ -126,6 +126,20 @@ public final class ProxySession {
       GuardOptions options,
       ApprovalSettings approvals,
       UpstreamPins pins) {
+    this(chain, guard, options, approvals, pins, RateLimiter.NONE);
+  }
+
+  /**
+   * As above, refusing {@code tools/call}s that {@code limiter} (usually shared by every session of
+   * the process) refuses, with reason RATE_LIMITED.
+   */
+  public ProxySession(
+      SessionChain chain,
+      ToolCallGuard guard,
+      GuardOptions options,
+      ApprovalSettings approvals,
+      UpstreamPins pins,
+      RateLimiter limiter) {
     this.chain = requireNonNull(chain, "chain");
     this.askPrefix = askPrefix(chain);
     this.guard = requireNonNull(guard, "guard");
@@ -178,7 +192,8 @@ public final class ProxySession {
                 return ProxySession.this.refuse(direction, frame.id(), e);
               }
             },
-            this.approvals);
+            this.approvals,
+            limiter);
   }
 
   /**

@@ -24,12 +24,17 @@ import java.util.concurrent.CompletableFuture;
  * → TOOL_RESULT when the server answers (with content fingerprints when the guard asks for them) →
  * SANITIZED when a sanitiser call succeeds; a call the policy puts under approval goes through
  * {@link ApprovalFlow} (APPROVAL_REQUESTED → APPROVAL_DECIDED) between the decision and the
- * verdict. Thread-safe: sealing is serialised by the chain; decisions complete on the engine's
- * threads.
+ * verdict. A call the {@link RateLimiter} refuses ends right after its proposal: TOOL_CALL_PROPOSED
+ * → TOOL_CALL_DENIED (reason RATE_LIMITED, with the empty bucket), no POLICY_DECISION since the
+ * engine is not asked. Thread-safe: sealing is serialised by the chain; decisions complete on the
+ * engine's threads.
  */
 final class ToolCallFlow {
   /** Where a sanitiser key rides on a call: {@code params._meta["io.aegis/sanitizer_key"]}. */
   static final String SANITIZER_META = "io.aegis/sanitizer_key";
+
+  /** The reason of a call refused by the rate limiter. */
+  static final String RATE_LIMITED = "RATE_LIMITED";
 
   /** Seals a proxy-written frame travelling in a direction and returns the action to send it. */
   interface Replies {
@@ -43,13 +48,16 @@ final class ToolCallFlow {
   private final GuardOptions options;
   private final Replies replies;
   private final ApprovalFlow approvals;
+  private final RateLimiter limiter;
 
   ToolCallFlow(
       SessionChain chain,
       ToolCallGuard guard,
       GuardOptions options,
       Replies replies,
-      ApprovalFlow approvals) {
+      ApprovalFlow approvals,
+      RateLimiter limiter) {
+    this.limiter = requireNonNull(limiter, "limiter");
     this.approvals = requireNonNull(approvals, "approvals");
     this.chain = requireNonNull(chain, "chain");
     this.guard = requireNonNull(guard, "guard");
@@ -94,6 +102,11 @@ final class ToolCallFlow {
       return done(new Outcomes(replies.refuse(Direction.CLIENT_TO_SERVER, frame, e), null));
     }
     long proposalSeq = proposal.seq();
+    RateLimiter.Refusal limited =
+        options.audit() ? null : limiter.tryAcquire(chain.tenantId(), tool);
+    if (limited != null) {
+      return rateLimited(frame, callParams, tool, proposalSeq, limited);
+    }
     return guard
         .decide(proposal.sealed().envelope())
         .exceptionally(t -> new GuardDecision(Decision.policyError(), Json.object()))
@@ -340,6 +353,43 @@ final class ToolCallFlow {
 
   private static <T> CompletableFuture<T> done(T value) {
     return CompletableFuture.completedFuture(value);
+  }
+
+  /** Seals the rate-limit denial and answers the client with it; the engine is not asked. */
+  private CompletableFuture<Outcomes> rateLimited(
+      Frame frame, JsonNode params, String tool, long proposalSeq, RateLimiter.Refusal r) {
+    try {
+      ObjectNode verdict = trail(frame, tool, proposalSeq);
+      verdict.put("reason", RATE_LIMITED);
+      verdict.put("audit_only", false);
+      verdict.set("rate_limit", r.toJson());
+      long seq = chain.seal(EventType.TOOL_CALL_DENIED, verdict, null).seq();
+      ObjectNode extra = Json.object();
+      extra.put("retry_after_ms", r.retryAfterMs());
+      extra.put(
+          "detail",
+          "The "
+              + r.scope()
+              + " limit "
+              + r.limit()
+              + " for "
+              + r.key()
+              + " is reached; retry in "
+              + r.retryAfterMs()
+              + " ms");
+      byte[] denial =
+          Denials.encode(
+              frame.id(),
+              tool,
+              new Decision(Outcome.DENY, RATE_LIMITED, null),
+              chain.sessionId() + "/" + seq,
+              options.denyAsError(),
+              extra,
+              ApprovalFlow.multiRoundTrip(params));
+      return done(new Outcomes(replies.reply(Direction.SERVER_TO_CLIENT, denial), null));
+    } catch (ChainStoreException e) {
+      return done(new Outcomes(replies.refuse(Direction.CLIENT_TO_SERVER, frame, e), null));
+    }
   }
 
   /**

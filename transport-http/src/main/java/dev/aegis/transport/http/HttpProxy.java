@@ -11,8 +11,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -34,6 +32,8 @@ public final class HttpProxy implements AutoCloseable {
   private final Upstream upstream;
   private final McpSessions sessions;
   private final Channel server;
+  private final InFlightHandler.Counter inFlight;
+  private final Duration grace;
   private volatile boolean closed;
 
   private HttpProxy(
@@ -41,7 +41,11 @@ public final class HttpProxy implements AutoCloseable {
       ExecutorService work,
       Upstream upstream,
       McpSessions sessions,
-      Channel server) {
+      Channel server,
+      InFlightHandler.Counter inFlight,
+      Duration grace) {
+    this.inFlight = inFlight;
+    this.grace = grace;
     this.group = group;
     this.work = work;
     this.upstream = upstream;
@@ -54,8 +58,22 @@ public final class HttpProxy implements AutoCloseable {
    * cannot be bound (nothing is left running then).
    */
   public static HttpProxy start(HttpProxyConfig config, SessionFactory factory) throws IOException {
+    return start(config, HttpHardening.defaults(config.maxBodyBytes()), factory);
+  }
+
+  /**
+   * Binds the listener with {@code hardening} (TLS, origins, request limits) and returns the
+   * running proxy; throws {@link IOException} when the address cannot be bound or the TLS files
+   * cannot be read (nothing is left running then).
+   */
+  public static HttpProxy start(
+      HttpProxyConfig config, HttpHardening hardening, SessionFactory factory) throws IOException {
     requireNonNull(config, "config");
+    requireNonNull(hardening, "hardening");
     requireNonNull(factory, "factory");
+    ListenerSetup setup = ListenerSetup.of(config, hardening);
+    UpstreamTls upstreamTls =
+        config.bridging() ? null : UpstreamTls.of(config, hardening.upstreamCa());
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     ExecutorService work =
         Executors.newCachedThreadPool(
@@ -64,7 +82,7 @@ public final class HttpProxy implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    Upstream upstream = config.bridging() ? null : new Upstream(group, config);
+    Upstream upstream = config.bridging() ? null : new Upstream(group, config, upstreamTls);
     McpSessions sessions = new McpSessions(factory, work, config);
     Relay relay = new Relay(upstream, config, sessions);
     sessions.relay(relay);
@@ -79,10 +97,8 @@ public final class HttpProxy implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new HttpServerCodec(4096, 64 * 1024, 64 * 1024))
-                        .addLast(new HttpObjectAggregator(config.maxBodyBytes()))
-                        .addLast(new FrontendHandler(endpoint));
+                    setup.addHardening(ch);
+                    ch.pipeline().addLast(new FrontendHandler(endpoint));
                   }
                 });
     Channel server;
@@ -103,7 +119,8 @@ public final class HttpProxy implements AutoCloseable {
         .next()
         .scheduleAtFixedRate(
             () -> work.execute(() -> sessions.sweep(idle)), every, every, TimeUnit.MILLISECONDS);
-    return new HttpProxy(group, work, upstream, sessions, server);
+    return new HttpProxy(
+        group, work, upstream, sessions, server, setup.inFlight(), config.shutdownGrace());
   }
 
   /** The bound address (the actual port when 0 was asked for). */
@@ -120,8 +137,10 @@ public final class HttpProxy implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, ends every session (sealing its TERMINATION, blocking until durable), then
-   * stops the event loops. Clients still connected see their connections close.
+   * Stops accepting, waits up to the shutdown grace for POSTs in flight to be answered (requests on
+   * connections already open are still served meanwhile), ends every session (sealing its
+   * TERMINATION, blocking until durable), then stops the event loops. Clients still connected see
+   * their connections close.
    */
   public void close(String reason) {
     synchronized (this) {
@@ -129,6 +148,7 @@ public final class HttpProxy implements AutoCloseable {
         return;
       }
       server.close().awaitUninterruptibly();
+      drain();
       try {
         sessions.endAll(reason);
       } catch (RuntimeException e) {
@@ -140,6 +160,21 @@ public final class HttpProxy implements AutoCloseable {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
       work.shutdownNow();
       closed = true;
+    }
+  }
+
+  private void drain() {
+    try {
+      if (!inFlight.awaitNone(grace)) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            inFlight.current()
+                + " request(s) still in flight after the shutdown grace of "
+                + grace.toMillis()
+                + " ms; closing them");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

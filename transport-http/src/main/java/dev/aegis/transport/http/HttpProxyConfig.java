@@ -48,12 +48,11 @@ public record HttpProxyConfig(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
     }
-    if (upstream != null && (!"http".equals(upstream.getScheme()) || upstream.getHost() == null)) {
+    if (upstream != null
+        && (!("http".equals(upstream.getScheme()) || "https".equals(upstream.getScheme()))
+            || upstream.getHost() == null)) {
       throw new IllegalArgumentException(
-          "upstream: "
-              + upstream
-              + " (expected: http://HOST[:PORT]/PATH; https is not supported"
-              + " yet)");
+          "upstream: " + upstream + " (expected: http://HOST[:PORT]/PATH or https://…)");
     }
     if (!mcpPath.startsWith("/")) {
       throw new IllegalArgumentException("mcpPath: " + mcpPath + " (expected: starts with /)");
@@ -71,9 +70,14 @@ public record HttpProxyConfig(
     return upstream == null;
   }
 
-  /** The upstream's port, 80 when the URL has none. */
+  /** The upstream's port, 80 (443 for https) when the URL has none. */
   int upstreamPort() {
-    return upstream.getPort() < 0 ? 80 : upstream.getPort();
+    return upstream.getPort() >= 0 ? upstream.getPort() : upstreamTls() ? 443 : 80;
+  }
+
+  /** True when the upstream is reached over TLS ({@code https}). */
+  boolean upstreamTls() {
+    return "https".equals(upstream.getScheme());
   }
 
   /** The upstream's request target: its path (or {@code /}) and query. */

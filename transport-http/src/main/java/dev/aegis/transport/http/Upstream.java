@@ -12,9 +12,9 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.AttributeKey;
 
 /**
- * Pooled HTTP/1.1 connections to the upstream MCP server. Connections read only when asked
- * (AUTO_READ off): the caller reads the next chunk after it wrote the previous one to the client.
- * Thread-safe.
+ * Pooled HTTP/1.1 connections to the upstream MCP server, over TLS for an https upstream.
+ * Connections read only when asked (AUTO_READ off): the caller reads the next chunk after it wrote
+ * the previous one to the client. Thread-safe.
  */
 final class Upstream implements AutoCloseable {
   static final AttributeKey<UpstreamCall> CALL = AttributeKey.valueOf("aegis.upstream.call");
@@ -23,7 +23,7 @@ final class Upstream implements AutoCloseable {
   private final SimpleChannelPool pool;
   private final int maxHeaderBytes;
 
-  Upstream(EventLoopGroup group, HttpProxyConfig config) {
+  Upstream(EventLoopGroup group, HttpProxyConfig config, UpstreamTls tls) {
     this.maxHeaderBytes = 64 * 1024;
     Bootstrap b =
         new Bootstrap()
@@ -39,6 +39,9 @@ final class Upstream implements AutoCloseable {
             new AbstractChannelPoolHandler() {
               @Override
               public void channelCreated(Channel ch) {
+                if (tls != null) {
+                  ch.pipeline().addLast("tls", tls.handler(ch));
+                }
                 ch.pipeline()
                     .addLast(new HttpClientCodec(4096, maxHeaderBytes, 64 * 1024))
                     .addLast(new UpstreamHandler());
