@@ -102,7 +102,8 @@ public final class EmbeddedApi implements AutoCloseable {
           ControlApi.start(
               new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
               new ApiContext(store, store, guards, new PrometheusMetrics(), InstantSource.system()),
-              BearerTokens.none());
+              BearerTokens.none(),
+              null); // loopback inside this process: no TLS
     } catch (IOException | RuntimeException e) {
       guards.close();
       store.close();
