@@ -3,10 +3,8 @@ package dev.aegis.cli.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.chain.ChainRecord;
-import dev.aegis.core.event.Envelope;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.event.Hex;
-import dev.aegis.core.json.Json;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -16,18 +14,7 @@ final class EventJson {
 
   /** A stored record as its envelope, parsed from the sealed bytes, with its hash. */
   static ObjectNode of(ChainRecord r) {
-    Envelope e = EnvelopeHasher.parse(r.sealed());
-    ObjectNode o = Json.object();
-    o.put("tenant_id", e.tenantId());
-    o.put("user_id", e.userId());
-    o.put("session_id", e.sessionId());
-    o.put("seq", e.seq());
-    o.put("ts_unix_ms", e.tsUnixMs());
-    o.put("event_type", e.eventType());
-    o.set("payload", e.payload());
-    if (e.prevHash() != null) {
-      o.put("prev_hash", e.prevHash());
-    }
+    ObjectNode o = EnvelopeHasher.fields(EnvelopeHasher.parse(r.sealed()));
     o.put("hash", r.hash());
     return o;
   }

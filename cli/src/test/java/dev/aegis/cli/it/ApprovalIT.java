@@ -1,5 +1,9 @@
 package dev.aegis.cli.it;
 
+import static dev.aegis.cli.it.McpLines.INIT;
+import static dev.aegis.cli.it.McpLines.INITIALIZED;
+import static dev.aegis.cli.it.McpLines.answer;
+import static dev.aegis.cli.it.McpLines.ctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -38,11 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ApprovalIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final String INIT =
-      "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-          + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}";
-  private static final String INITIALIZED =
-      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
 
   @TempDir Path dir;
 
@@ -97,24 +95,6 @@ class ApprovalIT {
         + "}}";
   }
 
-  /** Waits for the answer with this id (skipping notifications and other answers). */
-  private static JsonNode answer(ProxyProcess p, int id) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (String line : p.stdout().split("\n")) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode n = Json.parse(line.getBytes(StandardCharsets.UTF_8));
-        if (n.path("id").isInt() && n.get("id").asInt() == id && !n.has("method")) {
-          return n;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no answer with id " + id + "; stdout:\n" + p.stdout());
-  }
-
   private static List<JsonNode> notifications(ProxyProcess p, String method) throws Exception {
     List<JsonNode> out = new ArrayList<>();
     for (String line : p.stdout().split("\n")) {
@@ -132,30 +112,15 @@ class ApprovalIT {
   private JsonNode pendingRequest() throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
-      Ctl r = ctl("approvals", "list", "--json", "--store", store());
-      assertThat(r.code).as(r.err).isZero();
-      JsonNode list = Json.parse(r.out.getBytes(StandardCharsets.UTF_8)).path("approvals");
+      McpLines.Ctl r = ctl("approvals", "list", "--json", "--store", store());
+      assertThat(r.code()).as(r.err()).isZero();
+      JsonNode list = Json.parse(r.out().getBytes(StandardCharsets.UTF_8)).path("approvals");
       if (list.size() > 0) {
         return list.get(0);
       }
       Thread.sleep(100);
     }
     throw new AssertionError("no pending approval request appeared");
-  }
-
-  record Ctl(int code, String out, String err) {}
-
-  /** Runs bin/aegisctl to its end (also for HttpApprovalIT). */
-  static Ctl ctl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProxyProcess.bin("aegisctl").toString());
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Ctl(p.exitValue(), out, err);
   }
 
   private static String text(JsonNode answer) {
@@ -180,16 +145,17 @@ class ApprovalIT {
       String token = req.path("token").asText();
       Path edited = dir.resolve("edited.json");
       Files.writeString(edited, "{\"message\":\"ls /tmp/x\"}");
-      Ctl ok = ctl("approve", token, "--store", store(), "--args", edited.toString(), "--by", "al");
-      assertThat(ok.code).as(ok.err).isZero();
-      assertThat(ok.out).contains("approved echo");
+      McpLines.Ctl ok =
+          ctl("approve", token, "--store", store(), "--args", edited.toString(), "--by", "al");
+      assertThat(ok.code()).as(ok.err()).isZero();
+      assertThat(ok.out()).contains("approved echo");
       JsonNode a = answer(p, 1);
       assertThat(text(a)).as("the server ran the edited call").isEqualTo("Echo: ls /tmp/x");
       assertThat(notifications(p, "notifications/progress"))
           .as("the held call reported progress with the token")
           .anySatisfy(n -> assertThat(n.at("/params/message").asText()).contains(token));
-      Ctl again = ctl("approve", token, "--store", store());
-      assertThat(again.code).as("a decided token cannot be decided again").isEqualTo(1);
+      McpLines.Ctl again = ctl("approve", token, "--store", store());
+      assertThat(again.code()).as("a decided token cannot be decided again").isEqualTo(1);
       p.closeStdin();
       assertThat(p.waitFor(30)).isZero();
     }
@@ -223,8 +189,9 @@ class ApprovalIT {
     try (ProxyProcess p = proxy("denied", "60s")) {
       p.send(echo(1, "deploy", null));
       String token = pendingRequest().path("token").asText();
-      Ctl no = ctl("approve", token, "--deny", "--message", "not today", "--store", store());
-      assertThat(no.code).as(no.err).isZero();
+      McpLines.Ctl no =
+          ctl("approve", token, "--deny", "--message", "not today", "--store", store());
+      assertThat(no.code()).as(no.err()).isZero();
       JsonNode a = answer(p, 1);
       assertThat(a.at("/result/isError").asBoolean()).isTrue();
       assertThat(a.at("/result/structuredContent/aegis/reason").asText())
@@ -249,8 +216,8 @@ class ApprovalIT {
       p.closeStdin();
       p.waitFor(30);
     }
-    Ctl ok = ctl("approve", token, "--store", store());
-    assertThat(ok.code).as(ok.err).isZero();
+    McpLines.Ctl ok = ctl("approve", token, "--store", store());
+    assertThat(ok.code()).as(ok.err()).isZero();
     try (ProxyProcess p = proxy("retry", "0s")) { // restarted on the same session
       String meta = "{\"io.aegis/approval_token\":\"" + token + "\"}";
       JsonNode other = answer(sent(p, echo(2, "something else", meta)), 2);

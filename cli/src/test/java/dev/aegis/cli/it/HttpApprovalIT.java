@@ -56,8 +56,7 @@ class HttpApprovalIT {
       JsonNode req = pendingRequest();
       assertThat(req.at("/args/message").asText()).isEqualTo("approve me");
       String token = req.path("token").asText();
-      assertThat(ApprovalIT.ctl("approve", token, "--store", store(), "--by", "al").code())
-          .isZero();
+      assertThat(McpLines.ctl("approve", token, "--store", store(), "--by", "al").code()).isZero();
       HttpResponse<String> approved = held.get(60, TimeUnit.SECONDS);
       assertThat(approved.statusCode()).isEqualTo(200);
       assertThat(RawMcpHttp.answer(approved).at("/result/content/0/text").asText())
@@ -72,7 +71,7 @@ class HttpApprovalIT {
 
       CompletableFuture<HttpResponse<String>> denied = client.postAsync(echo(2, "deny me"));
       String second = pendingRequest().path("token").asText();
-      assertThat(ApprovalIT.ctl("approve", second, "--store", store(), "--deny").code()).isZero();
+      assertThat(McpLines.ctl("approve", second, "--store", store(), "--deny").code()).isZero();
       JsonNode refusal = RawMcpHttp.answer(denied.get(60, TimeUnit.SECONDS));
       assertThat(refusal.get("id").asInt()).isEqualTo(2);
       assertThat(refusal.at("/result/isError").asBoolean()).isTrue();
@@ -84,7 +83,7 @@ class HttpApprovalIT {
   private JsonNode pendingRequest() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      String out = ApprovalIT.ctl("approvals", "list", "--json", "--store", store()).out();
+      String out = McpLines.ctl("approvals", "list", "--json", "--store", store()).out();
       JsonNode list = Json.parse(out.getBytes(StandardCharsets.UTF_8)).path("approvals");
       if (list.size() > 0) {
         return list.get(0);

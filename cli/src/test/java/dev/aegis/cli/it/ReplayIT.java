@@ -1,9 +1,12 @@
 package dev.aegis.cli.it;
 
+import static dev.aegis.cli.it.McpLines.INIT;
+import static dev.aegis.cli.it.McpLines.INITIALIZED;
+import static dev.aegis.cli.it.McpLines.answer;
+import static dev.aegis.cli.it.McpLines.ctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aegis.core.json.Json;
 import dev.aegis.policy.grpc.OpaSidecar;
 import dev.aegis.testsupport.NodePeers;
 import dev.aegis.testsupport.ScriptedPeer;
@@ -16,7 +19,6 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,11 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  * recording as a mock server) as from the real server.
  */
 class ReplayIT {
-  private static final String INIT =
-      "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-          + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}";
-  private static final String INITIALIZED =
-      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
 
   @TempDir Path dir;
 
@@ -70,52 +67,17 @@ class ReplayIT {
         + "}}";
   }
 
-  private record Ctl(int code, String out, String err) {
-    JsonNode json() throws Exception {
-      return Json.parse(out.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  private static Ctl ctl(List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProxyProcess.bin("aegisctl").toString());
-    cmd.addAll(args);
-    Process p = new ProcessBuilder(cmd).start();
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Ctl(p.exitValue(), out, err);
-  }
-
-  private Ctl replay(String session, String... flags) throws Exception {
+  private McpLines.Ctl replay(String session, String... flags) throws Exception {
     List<String> args =
         new ArrayList<>(List.of("replay", "--store", store(), "--session", session));
     args.addAll(List.of(flags));
     return ctl(args);
   }
 
-  /** Waits until the answer with this id is on stdout. */
-  private static JsonNode answer(ProxyProcess p, int id) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      for (String line : p.stdout().split("\n")) {
-        if (!line.isBlank()) {
-          JsonNode n = Json.parse(line.getBytes(StandardCharsets.UTF_8));
-          if (n.path("id").isInt() && n.get("id").asInt() == id && !n.has("method")) {
-            return n;
-          }
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no answer with id " + id + "; stdout:\n" + p.stdout());
-  }
-
   private String pendingToken() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      Ctl r = ctl(List.of("approvals", "list", "--json", "--store", store()));
+      McpLines.Ctl r = ctl(List.of("approvals", "list", "--json", "--store", store()));
       JsonNode list = r.json().path("approvals");
       if (list.size() > 0) {
         return list.get(0).path("token").asText();
@@ -166,7 +128,7 @@ class ReplayIT {
       answer(p, 2);
       p.send(call(3, "get-sum", "{\"a\":1,\"b\":2}"));
       String token = pendingToken();
-      Ctl ok = ctl(List.of("approve", token, "--store", store(), "--by", "al"));
+      McpLines.Ctl ok = ctl(List.of("approve", token, "--store", store(), "--by", "al"));
       assertThat(ok.code()).as(ok.err()).isZero();
       assertThat(answer(p, 3).at("/result/content/0/text").asText()).contains("3");
       p.send(call(4, "rm", "{\"path\":\"/\"}"));
@@ -192,7 +154,7 @@ class ReplayIT {
         .as("checkpoints in the middle of the recording")
         .hasSizeGreaterThan(2);
 
-    Ctl r = replay("rec", "--manifest", m.toString(), "--json");
+    McpLines.Ctl r = replay("rec", "--manifest", m.toString(), "--json");
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     JsonNode report = r.json();
     assertThat(report.path("identical").asBoolean()).isTrue();
@@ -200,7 +162,7 @@ class ReplayIT {
     assertThat(report.path("diffs")).isEmpty();
     assertThat(report.path("steps_replayed").asLong()).isGreaterThan(20);
 
-    Ctl text = replay("rec", "--manifest", m.toString());
+    McpLines.Ctl text = replay("rec", "--manifest", m.toString());
     assertThat(text.code()).isZero();
     assertThat(text.out()).contains("session rec:").contains("identical");
   }
@@ -231,7 +193,8 @@ class ReplayIT {
     assertThat(replay("swap", "--manifest", recorded.toString()).code()).isZero();
     Path tampered = manifest("only-sum.json", "{\"tools\":[\"get-sum\"]}");
 
-    Ctl r = replay("swap", "--mode", "what-if", "--manifest", tampered.toString(), "--json");
+    McpLines.Ctl r =
+        replay("swap", "--mode", "what-if", "--manifest", tampered.toString(), "--json");
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
     JsonNode changes = r.json().at("/sessions/0/changes");
     List<String> seen = new ArrayList<>();
@@ -255,7 +218,7 @@ class ReplayIT {
             "echo allow/OK -> deny/PERMISSION_UNDECLARED");
     assertThat(r.json().at("/sessions/0/decisions").asLong()).isEqualTo(3);
 
-    Ctl unchanged =
+    McpLines.Ctl unchanged =
         ctl(
             List.of(
                 "replay",
@@ -277,11 +240,12 @@ class ReplayIT {
     Path other =
         ProxyProcess.ROOT.resolve(
             "guard/src/test/resources/dev/aegis/guard/policy/testpolicy/test-policy.tar.gz");
-    Ctl refused = replay("bundle", "--manifest", recorded.toString(), "--bundle", other.toString());
+    McpLines.Ctl refused =
+        replay("bundle", "--manifest", recorded.toString(), "--bundle", other.toString());
     assertThat(refused.code()).isEqualTo(2);
     assertThat(refused.err()).contains("recorded bundle_sha256").contains("--force");
 
-    Ctl forced =
+    McpLines.Ctl forced =
         replay(
             "bundle",
             "--manifest",
@@ -340,7 +304,7 @@ class ReplayIT {
         assertThat(p.waitFor(30)).isZero();
       }
       assertThat(reasons("opa")).contains("OK", "PERMISSION_UNDECLARED", "BUDGET_EXCEEDED");
-      Ctl r =
+      McpLines.Ctl r =
           replay(
               "opa",
               "--manifest",
@@ -352,7 +316,7 @@ class ReplayIT {
               "--json");
       assertThat(r.code()).as(r.out() + r.err()).isZero();
       assertThat(r.json().path("identical").asBoolean()).isTrue();
-      Ctl wasm = replay("opa", "--manifest", m.toString(), "--json");
+      McpLines.Ctl wasm = replay("opa", "--manifest", m.toString(), "--json");
       assertThat(wasm.err()).contains("recorded engine opa-grpc");
       assertThat(wasm.code()).as("the recorded engine is checked").isEqualTo(2);
     }

@@ -63,6 +63,14 @@ public final class EnvelopeHasher {
 
   /** The JCS bytes of the envelope without {@code hash}; the payload must already be normal. */
   public static byte[] canonicalBytes(Envelope e) {
+    return canonicalize(fields(e));
+  }
+
+  /**
+   * The envelope's fields as a JSON object, without {@code hash} ({@code prev_hash} omitted at seq
+   * 0): what is hashed, and what APIs show beside the stored hash.
+   */
+  public static ObjectNode fields(Envelope e) {
     ObjectNode o = Json.object();
     o.put("tenant_id", e.tenantId());
     o.put("user_id", e.userId());
@@ -74,7 +82,7 @@ public final class EnvelopeHasher {
     if (e.prevHash() != null) {
       o.put("prev_hash", e.prevHash());
     }
-    return canonicalize(o);
+    return o;
   }
 
   /** SHA-256 (lowercase hex) of the canonical bytes of a normalised value. */
