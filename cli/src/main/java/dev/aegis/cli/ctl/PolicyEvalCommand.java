@@ -134,9 +134,11 @@ final class PolicyEvalCommand implements Callable<Integer> {
   }
 
   private WasmPolicyEngine load() {
-    // The interpreter alone: for one decision, compiling the policy would cost more than it saves.
+    // The built-in bundle runs as the bytecode the build compiled; a custom one on the interpreter
+    // alone: for one decision, compiling it would cost more than it saves.
+    WasmExecution mode = bundle == null ? WasmExecution.PRECOMPILED : WasmExecution.INTERPRETER;
     WasmEngineConfig config =
-        WasmEngineConfig.defaults().withExecution(WasmExecution.INTERPRETER).withDeadline(DEADLINE);
+        WasmEngineConfig.defaults().withExecution(mode).withDeadline(DEADLINE);
     try {
       PolicyBundle policy = bundle == null ? PolicyBundle.builtIn() : PolicyBundle.read(bundle);
       return WasmPolicyEngine.load(policy, config);
