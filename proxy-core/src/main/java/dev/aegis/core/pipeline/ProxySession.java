@@ -80,6 +80,7 @@ public final class ProxySession {
   private volatile boolean recheckAgain;
   private volatile boolean clientListed;
   private volatile String upstreamGone;
+  private final Set<String> abandonedCalls = ConcurrentHashMap.newKeySet();
 
   /** An answer to one of the proxy's own requests, and the seq its frame was sealed at. */
   private record Answer(JsonNode tree, long seq) {}
@@ -190,6 +191,11 @@ public final class ProxySession {
               @Override
               public Action refuse(Direction direction, Frame frame, ChainStoreException e) {
                 return ProxySession.this.refuse(direction, frame.id(), e);
+              }
+
+              @Override
+              public boolean abandoned(Frame frame) {
+                return abandonedCalls.remove(frame.id().toJson());
               }
             },
             this.approvals,
@@ -414,6 +420,16 @@ public final class ProxySession {
             "the MCP server could not be reached: " + why,
             null)
         .reply();
+  }
+
+  /**
+   * The client gave up a call that is still held for an approval (an HTTP client closed its
+   * connection): if it is approved later, it is not run, and TOOL_CALL_DENIED with reason
+   * CLIENT_GONE is sealed instead. Calls already forwarded are not affected (the transport cancels
+   * those upstream). Thread-safe.
+   */
+  public void abandon(JsonRpcId id) {
+    abandonedCalls.add(id.toJson());
   }
 
   /**

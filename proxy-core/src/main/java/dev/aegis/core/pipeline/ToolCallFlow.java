@@ -41,6 +41,11 @@ final class ToolCallFlow {
     Action reply(Direction towards, byte[] frame);
 
     Action refuse(Direction direction, Frame frame, ChainStoreException e);
+
+    /** True if the client gave up the held call with this id (its connection closed). */
+    default boolean abandoned(Frame frame) {
+      return false;
+    }
   }
 
   private final SessionChain chain;
@@ -217,6 +222,13 @@ final class ToolCallFlow {
       verdict.put("approval_channel", v.channel());
       if (v.token() != null) {
         verdict.put("approval_token", v.token());
+      }
+      boolean gone = replies.abandoned(frame); // also forgets it
+      if (v.kind() == ApprovalFlow.Kind.APPROVED && gone) {
+        verdict.put("reason", "CLIENT_GONE"); // approved, but nobody waits for it: not run
+        verdict.put("audit_only", false);
+        chain.seal(EventType.TOOL_CALL_DENIED, verdict, null);
+        return done(new Outcomes(Action.consumed(), null));
       }
       if (v.kind() == ApprovalFlow.Kind.APPROVED) {
         chain.seal(EventType.TOOL_CALL_ALLOWED, verdict, null);

@@ -124,4 +124,46 @@ class HeldCallTest {
     assertThat(frame.at("/error/data/reason").asText()).isEqualTo("UPSTREAM_CLOSED");
     assertThat(out.poll(200, TimeUnit.MILLISECONDS)).as("nothing written to the server").isNull();
   }
+
+  @Test
+  void anAbandonedHeldCallIsNotRunWhenApprovedLater() throws Exception {
+    ApprovalSettings settings =
+        new ApprovalSettings(
+            approvals,
+            new ApprovalSigner(ApprovalSigner.newKey()),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(10),
+            Duration.ofMillis(20),
+            InstantSource.system());
+    ProxySession s =
+        new ProxySession(
+            SessionChain.open(chainStore, InstantSource.system(), "t", "", "s"),
+            ScriptedGuard.always(new Decision(Outcome.REQUIRE_APPROVAL, "APPROVAL_REQUIRED", null)),
+            GuardOptions.DEFAULT,
+            settings,
+            null);
+    LinkedBlockingQueue<String> out = new LinkedBlockingQueue<>();
+    s.attachOutput((d, b) -> out.add(d + " " + new String(b, StandardCharsets.UTF_8)));
+    Frame call = Frame.of(ToolCallFlowTest.CALL.getBytes(StandardCharsets.UTF_8));
+    chainStore.autoCommit();
+    s.onFrame(Direction.CLIENT_TO_SERVER, call).get(10, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (approvals.rows.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    s.abandon(call.id());
+    approvals.decide(approvals.rows.keySet().iterator().next(), true, null, "op", null, 0);
+    List<String> types = new ArrayList<>();
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!types.contains("TOOL_CALL_DENIED") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      synchronized (chainStore) {
+        types = chainStore.appended.stream().map(r -> r.eventType()).toList();
+      }
+    }
+    assertThat(types)
+        .contains("APPROVAL_DECIDED", "TOOL_CALL_DENIED")
+        .doesNotContain("TOOL_CALL_EXECUTED");
+    assertThat(out.poll(200, TimeUnit.MILLISECONDS)).as("nothing sent anywhere").isNull();
+  }
 }

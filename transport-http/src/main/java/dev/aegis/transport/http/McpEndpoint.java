@@ -181,7 +181,15 @@ final class McpEndpoint {
       case CONSUMED -> {
         if (key == null) { // the client's answer to the proxy's own request
           exchange.respond(HttpResponseStatus.ACCEPTED, null, null, EMPTY);
-        } // else a held call: answered when the session writes its frame for this id
+        } else { // a held call: answered when the session writes its frame for this id
+          // if the client goes away first (still waiting), an approval must not run it
+          exchange.onAbort(
+              () -> {
+                if (s.waiter(key) == exchange) {
+                  s.core().abandon(frame.id());
+                }
+              });
+        }
       }
       default -> throw new AssertionError(a);
     }
