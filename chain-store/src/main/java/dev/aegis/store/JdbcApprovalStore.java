@@ -33,30 +33,18 @@ final class JdbcApprovalStore implements ApprovalStore {
     this.db = db;
   }
 
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private synchronized <T> T inTransaction(String action, Work<T> work) {
+  /**
+   * One transaction on the cached connection (kept because held calls poll): the database's own
+   * begin/commit/rollback; after a failure the connection is dropped and reopened next time.
+   */
+  private synchronized <T> T inTransaction(String action, ReadPool.Work<T> work) {
     try {
       if (conn == null) {
         conn = db.connectWriter();
       }
-      db.begin(conn);
-      T result = work.run(conn);
-      db.commit(conn);
-      return result;
+      return db.inTransaction(conn, work);
     } catch (SQLException e) {
-      try {
-        if (conn != null) {
-          db.rollback(conn);
-          conn.close();
-        }
-      } catch (SQLException r) {
-        e.addSuppressed(r);
-      }
-      conn = null;
+      close();
       throw db.failure(action, e);
     }
   }
@@ -226,7 +214,7 @@ final class JdbcApprovalStore implements ApprovalStore {
     }
   }
 
-  /** Closes the connection. */
+  /** Closes the connection (reopened on the next use). */
   synchronized void close() {
     if (conn != null) {
       try {

@@ -8,6 +8,7 @@ import dev.aegis.core.approval.ApprovalSettings;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.event.Envelope;
 import dev.aegis.core.event.EventType;
+import dev.aegis.core.event.Hex;
 import dev.aegis.core.frame.Frame;
 import dev.aegis.core.frame.FrameKind;
 import dev.aegis.core.frame.JsonRpcId;
@@ -24,11 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -75,8 +79,7 @@ public final class ProxySession {
   /** The proxy's own requests waiting for answers, by {@code <towards>:<id>}. */
   private final Map<String, CompletableFuture<Answer>> asked = new ConcurrentHashMap<>();
 
-  private final java.util.concurrent.atomic.AtomicBoolean recheckRunning =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean recheckRunning = new AtomicBoolean();
   private volatile boolean recheckAgain;
   private volatile boolean clientListed;
   private volatile String upstreamGone;
@@ -481,8 +484,7 @@ public final class ProxySession {
 
   private static String askPrefix(SessionChain chain) {
     String identity = chain.tenantId() + "/" + chain.sessionId() + "/" + chain.nextSeq();
-    return dev.aegis.core.event.Hex.sha256(identity.getBytes(StandardCharsets.UTF_8))
-        .substring(0, 12);
+    return Hex.sha256(identity.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
   }
 
   private static String askKey(Direction towards, JsonRpcId id) {
@@ -510,7 +512,7 @@ public final class ProxySession {
         () -> {
           if (asked.remove(key, answer)) {
             answer.completeExceptionally(
-                new java.util.concurrent.TimeoutException(method + " unanswered after " + timeout));
+                new TimeoutException(method + " unanswered after " + timeout));
           }
         },
         Math.max(1, timeout.toMillis()),
@@ -718,7 +720,7 @@ public final class ProxySession {
   }
 
   static ChainStoreException storeError(Throwable err) {
-    Throwable c = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+    Throwable c = err instanceof CompletionException ? err.getCause() : err;
     return c instanceof ChainStoreException
         ? (ChainStoreException) c
         : new ChainStoreException(ChainStoreException.Reason.STORE_UNAVAILABLE, "" + c, c);

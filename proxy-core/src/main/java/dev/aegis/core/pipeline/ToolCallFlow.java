@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.core.approval.ApprovalSigner;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.event.EventType;
@@ -136,7 +137,7 @@ final class ToolCallFlow {
         CompletableFuture<Outcomes> later =
             approvals
                 .obtain(frame, params, t)
-                .thenCompose(v -> approved(frame, tool, proposalSeq, decisionSeq, d, v));
+                .thenCompose(v -> approved(frame, params, tool, proposalSeq, decisionSeq, d, v));
         return done(new Outcomes(Action.consumed(), null, later));
       }
       ObjectNode verdict = trail(frame, tool, proposalSeq).put("decision_seq", decisionSeq);
@@ -211,6 +212,7 @@ final class ToolCallFlow {
   /** Applies an approval's verdict: forward (perhaps rewritten) or refuse. */
   private CompletableFuture<Outcomes> approved(
       Frame frame,
+      JsonNode params,
       String tool,
       long proposalSeq,
       long decisionSeq,
@@ -272,18 +274,10 @@ final class ToolCallFlow {
               decisionId,
               options.denyAsError(),
               extra,
-              ApprovalFlow.multiRoundTrip(frameParams(frame)));
+              ApprovalFlow.multiRoundTrip(params));
       return done(new Outcomes(replies.reply(Direction.SERVER_TO_CLIENT, denial), null));
     } catch (ChainStoreException e) {
       return done(new Outcomes(replies.refuse(Direction.CLIENT_TO_SERVER, frame, e), null));
-    }
-  }
-
-  private static JsonNode frameParams(Frame frame) {
-    try {
-      return frame.tree().path("params");
-    } catch (IOException e) {
-      return Json.object();
     }
   }
 
@@ -294,14 +288,14 @@ final class ToolCallFlow {
   private static byte[] rewrite(Frame frame, JsonNode args) {
     ObjectNode tree;
     try {
-      tree = (ObjectNode) frame.tree().deepCopy();
+      tree = (ObjectNode) frame.tree(); // a fresh parse: ours to change
     } catch (IOException e) {
       throw new IllegalStateException("a parsed tools/call cannot be re-read", e);
     }
     ObjectNode params = (ObjectNode) tree.get("params");
     params.set("arguments", args);
     String state = params.path("requestState").asText(null);
-    if (dev.aegis.core.approval.ApprovalSigner.isOurState(state)) {
+    if (ApprovalSigner.isOurState(state)) {
       params.remove("requestState");
     }
     if (params.path("inputResponses").isObject()) {

@@ -84,8 +84,11 @@ class HeldCallTest {
     }
   }
 
-  @Test
-  void anApprovalAfterTheServerClosedAnswersTheClientWithUpstreamClosed() throws Exception {
+  private final LinkedBlockingQueue<String> out = new LinkedBlockingQueue<>();
+  private final Frame call = Frame.of(ToolCallFlowTest.CALL.getBytes(StandardCharsets.UTF_8));
+
+  /** A session whose every call needs an approval, held up to 30 s, writing into {@link #out}. */
+  private ProxySession heldSession() {
     ApprovalSettings settings =
         new ApprovalSettings(
             approvals,
@@ -101,21 +104,30 @@ class HeldCallTest {
             GuardOptions.DEFAULT,
             settings,
             null);
-    LinkedBlockingQueue<String> out = new LinkedBlockingQueue<>();
     s.attachOutput((d, b) -> out.add(d + " " + new String(b, StandardCharsets.UTF_8)));
-    Frame call = Frame.of(ToolCallFlowTest.CALL.getBytes(StandardCharsets.UTF_8));
     chainStore.autoCommit();
+    return s;
+  }
+
+  /** Waits until the held call's approval request is stored; returns its token. */
+  private String pendingToken() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (approvals.rows.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return approvals.rows.keySet().iterator().next();
+  }
+
+  @Test
+  void anApprovalAfterTheServerClosedAnswersTheClientWithUpstreamClosed() throws Exception {
+    ProxySession s = heldSession();
     assertThat(s.onFrame(Direction.CLIENT_TO_SERVER, call).get(10, TimeUnit.SECONDS).type())
         .isEqualTo(Action.Type.CONSUMED);
     Frame ping = Frame.of("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}".getBytes());
     assertThat(s.onFrame(Direction.CLIENT_TO_SERVER, ping).get(10, TimeUnit.SECONDS).type())
         .as("other requests are not held behind the call")
         .isEqualTo(Action.Type.FORWARD);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (approvals.rows.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    String token = approvals.rows.keySet().iterator().next();
+    String token = pendingToken();
     s.upstreamClosed("server exited");
     approvals.decide(token, true, null, "op", null, System.currentTimeMillis());
     String delivered = out.poll(10, TimeUnit.SECONDS);
@@ -127,34 +139,13 @@ class HeldCallTest {
 
   @Test
   void anAbandonedHeldCallIsNotRunWhenApprovedLater() throws Exception {
-    ApprovalSettings settings =
-        new ApprovalSettings(
-            approvals,
-            new ApprovalSigner(ApprovalSigner.newKey()),
-            Duration.ofSeconds(30),
-            Duration.ofMinutes(10),
-            Duration.ofMillis(20),
-            InstantSource.system());
-    ProxySession s =
-        new ProxySession(
-            SessionChain.open(chainStore, InstantSource.system(), "t", "", "s"),
-            ScriptedGuard.always(new Decision(Outcome.REQUIRE_APPROVAL, "APPROVAL_REQUIRED", null)),
-            GuardOptions.DEFAULT,
-            settings,
-            null);
-    LinkedBlockingQueue<String> out = new LinkedBlockingQueue<>();
-    s.attachOutput((d, b) -> out.add(d + " " + new String(b, StandardCharsets.UTF_8)));
-    Frame call = Frame.of(ToolCallFlowTest.CALL.getBytes(StandardCharsets.UTF_8));
-    chainStore.autoCommit();
+    ProxySession s = heldSession();
     s.onFrame(Direction.CLIENT_TO_SERVER, call).get(10, TimeUnit.SECONDS);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (approvals.rows.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    String token = pendingToken();
     s.abandon(call.id());
-    approvals.decide(approvals.rows.keySet().iterator().next(), true, null, "op", null, 0);
+    approvals.decide(token, true, null, "op", null, 0);
     List<String> types = new ArrayList<>();
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!types.contains("TOOL_CALL_DENIED") && System.nanoTime() < deadline) {
       Thread.sleep(20);
       synchronized (chainStore) {
