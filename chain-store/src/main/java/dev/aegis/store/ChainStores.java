@@ -8,8 +8,10 @@ import dev.aegis.core.chain.RedactionStore;
 import dev.aegis.core.checkpoint.CheckpointStore;
 import dev.aegis.core.pins.PinStore;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Opens chain stores from URLs: {@code sqlite:PATH}, {@code jdbc:sqlite:PATH}, {@code
@@ -30,13 +32,29 @@ public final class ChainStores {
     return open(url, durability, System.getenv());
   }
 
+  /**
+   * As {@link #open(String, Durability)}, with frame bodies encrypted at rest under the tenant keys
+   * in {@code keys} (AES-256-GCM; null: the keys {@value BodyKeys#ENV} names, else bodies in
+   * clear). Encrypted bodies are readable by every store opened with the same key directory.
+   */
+  public static ChainStore open(String url, Durability durability, BodyKeys keys) {
+    return open(url, durability, System.getenv(), keys);
+  }
+
   static ChainStore open(String url, Durability durability, Map<String, String> env) {
+    return open(url, durability, env, null);
+  }
+
+  private static ChainStore open(
+      String url, Durability durability, Map<String, String> env, BodyKeys keys) {
     Objects.requireNonNull(durability, "durability");
     StoreUrl parsed = StoreUrl.parse(url, env);
-    if (parsed instanceof StoreUrl.Sqlite s) {
-      return SqliteChainStore.open(s.path(), durability);
-    }
-    return PostgresChainStore.open((StoreUrl.Postgres) parsed, durability);
+    JdbcChainStore store =
+        parsed instanceof StoreUrl.Sqlite s
+            ? SqliteChainStore.open(s.path(), durability)
+            : PostgresChainStore.open((StoreUrl.Postgres) parsed, durability);
+    store.bodyKeys(keys != null ? keys : BodyKeys.fromEnv(env).orElse(null));
+    return store;
   }
 
   /**
@@ -44,12 +62,17 @@ public final class ChainStores {
    * file fails with STORE_UNAVAILABLE ("no store at PATH") instead of being created.
    */
   public static ChainStore openExisting(String url) {
+    return openExisting(url, null);
+  }
+
+  /** As {@link #openExisting(String)}, reading encrypted bodies with {@code keys} (see open). */
+  public static ChainStore openExisting(String url, BodyKeys keys) {
     StoreUrl parsed = StoreUrl.parse(url, System.getenv());
     if (parsed instanceof StoreUrl.Sqlite s && !java.nio.file.Files.isRegularFile(s.path())) {
       throw new ChainStoreException(
           ChainStoreException.Reason.STORE_UNAVAILABLE, "no store at " + s.path());
     }
-    return open(url, Durability.NORMAL);
+    return open(url, Durability.NORMAL, keys);
   }
 
   /**
@@ -85,7 +108,22 @@ public final class ChainStores {
    * while the store is open. Throws {@link IllegalArgumentException} for another store.
    */
   public static RedactionStore redactions(ChainStore store) {
-    return new JdbcRedactionStore(jdbc(store));
+    JdbcChainStore j = jdbc(store);
+    return new JdbcRedactionStore(j, j.bodies());
+  }
+
+  /**
+   * The seqs of a chain whose bodies are encrypted under a tenant key this store was not given
+   * (deleted keys: shredded bodies); verification treats them as erased, not as tampering.
+   * Blocking. Throws {@link IllegalArgumentException} for a store opened elsewhere.
+   */
+  public static List<Long> unreadableBodies(ChainStore store, String tenantId, String sessionId) {
+    return jdbc(store).unreadableBodies(tenantId, sessionId);
+  }
+
+  /** The body keys a store opened here encrypts with, if any. */
+  public static Optional<BodyKeys> bodyKeys(ChainStore store) {
+    return jdbc(store).bodies().keys();
   }
 
   private static JdbcChainStore jdbc(ChainStore store) {

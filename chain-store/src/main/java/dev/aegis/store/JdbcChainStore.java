@@ -36,6 +36,7 @@ abstract class JdbcChainStore implements ChainStore, Database {
   private WriterLane[] lanes;
   private ReadPool reads;
   private ExecutorService completions;
+  private volatile BodyCipher bodies = BodyCipher.NONE;
 
   JdbcChainStore(Durability durability) {
     this.durability = requireNonNull(durability, "durability");
@@ -69,8 +70,14 @@ abstract class JdbcChainStore implements ChainStore, Database {
       return CompletableFuture.failedFuture(
           new ChainStoreException(Reason.STORE_CLOSED, "store is closed"));
     }
+    ChainRecord stored;
+    try {
+      stored = bodies.seal(record);
+    } catch (ChainStoreException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     ChainKey key = ChainKey.of(record);
-    return lanes[Math.floorMod(key.hashCode(), lanes.length)].append(record);
+    return lanes[Math.floorMod(key.hashCode(), lanes.length)].append(stored);
   }
 
   @Override
@@ -98,11 +105,51 @@ abstract class JdbcChainStore implements ChainStore, Database {
             bindChain(ps, tenantId, sessionId);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                sink.accept(ChainSql.record(rs));
+                sink.accept(bodies.open(ChainSql.record(rs)));
               }
             }
           }
           return null;
+        });
+  }
+
+  /** Encrypts bodies stored from now on with these keys (null: in clear), and reads with them. */
+  final void bodyKeys(BodyKeys keys) {
+    bodies = BodyCipher.of(keys);
+  }
+
+  /** How bodies are encrypted and opened; never null. */
+  final BodyCipher bodies() {
+    return bodies;
+  }
+
+  /**
+   * The seqs of a chain whose stored bodies are encrypted under a key this store cannot use (never
+   * given, or deleted: shredded). Blocking.
+   */
+  final List<Long> unreadableBodies(String tenantId, String sessionId) {
+    BodyCipher cipher = bodies;
+    return reads.with(
+        "bodies",
+        c -> {
+          List<Long> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT seq, body FROM bodies WHERE tenant_id = ? AND session_id = ?"
+                      + " ORDER BY seq")) {
+            ps.setFetchSize(fetchSize());
+            bindChain(ps, tenantId, sessionId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                byte[] stored = rs.getBytes(2);
+                if (BodyCipher.encrypted(stored)
+                    && cipher.plain(tenantId, sessionId, rs.getLong(1), stored).isEmpty()) {
+                  out.add(rs.getLong(1));
+                }
+              }
+            }
+          }
+          return out;
         });
   }
 

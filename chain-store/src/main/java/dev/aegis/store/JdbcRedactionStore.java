@@ -20,9 +20,11 @@ final class JdbcRedactionStore implements RedactionStore {
   private static final String KEY = " WHERE tenant_id = ? AND session_id = ? AND seq = ?";
 
   private final Database db;
+  private final BodyCipher bodies;
 
-  JdbcRedactionStore(Database db) {
+  JdbcRedactionStore(Database db, BodyCipher bodies) {
     this.db = requireNonNull(db, "db");
+    this.bodies = requireNonNull(bodies, "bodies");
   }
 
   @Override
@@ -43,8 +45,10 @@ final class JdbcRedactionStore implements RedactionStore {
             throw new IllegalArgumentException(
                 "no stored body at " + tenantId + "/" + sessionId + "#" + seq);
           }
+          // the clear frame's digest (what the chain committed to); a shredded body's own digest
+          byte[] digested = bodies.plain(tenantId, sessionId, seq, body).orElse(body);
           Redaction r =
-              new Redaction(tenantId, sessionId, seq, Hex.sha256(body), reason, by, unixMs);
+              new Redaction(tenantId, sessionId, seq, Hex.sha256(digested), reason, by, unixMs);
           try (PreparedStatement ps =
               tx.prepareStatement(
                   "INSERT INTO redactions (tenant_id, session_id, seq, body_sha256, reason,"

@@ -9,6 +9,7 @@ import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.metrics.MeteredChainStore;
+import dev.aegis.store.BodyKeys;
 import dev.aegis.store.ChainStores;
 import dev.aegis.transport.http.TlsFiles;
 import java.io.IOException;
@@ -63,6 +64,14 @@ public final class Aegisd implements Callable<Integer> {
           "Chain store: sqlite:PATH or postgresql://… (default: $AEGIS_STORE, else the"
               + " per-user store aegis-proxy writes).")
   String store;
+
+  @Option(
+      names = "--body-keys",
+      paramLabel = "DIR",
+      description =
+          "Per-tenant keys encrypting stored frame bodies (as aegis-proxy --body-keys; default:"
+              + " $AEGIS_BODY_KEYS, else bodies in clear).")
+  Path bodyKeys;
 
   @Option(names = "--manifest", paramLabel = "FILE", description = "Capability manifest.")
   Path manifest;
@@ -157,7 +166,11 @@ public final class Aegisd implements Callable<Integer> {
     }
     ChainStore raw;
     try {
-      raw = ChainStores.open(store != null ? store : ChainStores.defaultUrl(), Durability.FULL);
+      raw =
+          ChainStores.open(
+              store != null ? store : ChainStores.defaultUrl(),
+              Durability.FULL,
+              bodyKeys == null ? null : BodyKeys.in(bodyKeys));
     } catch (ChainStoreException e) {
       System.err.println("aegisd: " + e.getMessage());
       return e.reason() == ChainStoreException.Reason.STORE_CONFIG ? 2 : 69;

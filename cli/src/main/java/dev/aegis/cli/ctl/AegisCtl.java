@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       ExportCommand.class,
       CheckpointCommand.class,
       RedactCommand.class,
+      ShredCommand.class,
       SessionsCommand.class,
       PinsCommand.class,
       PolicyCommand.class,

@@ -104,7 +104,7 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   private void export(ChainStore store, String tenant, OutputStream o) throws IOException {
-    Set<Long> redacted = Redactions.seqs(store, tenant, session);
+    Set<Long> redacted = Redactions.erased(store, tenant, session);
     try {
       store.read(
           tenant,

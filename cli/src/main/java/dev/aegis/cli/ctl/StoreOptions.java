@@ -1,7 +1,9 @@
 package dev.aegis.cli.ctl;
 
 import dev.aegis.core.chain.ChainStore;
+import dev.aegis.store.BodyKeys;
 import dev.aegis.store.ChainStores;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The {@code --store} and {@code --tenant} options shared by the commands that read a store. */
@@ -16,6 +18,14 @@ final class StoreOptions {
           "Chain store: sqlite:PATH or postgresql://USER@HOST:PORT/DB"
               + " (default: $AEGIS_STORE, else the per-user store aegis-proxy writes).")
   String store;
+
+  @Option(
+      names = "--body-keys",
+      paramLabel = "DIR",
+      description =
+          "Directory of the per-tenant keys bodies were encrypted with (aegis-proxy --body-keys;"
+              + " default: $AEGIS_BODY_KEYS). Without the key an encrypted body reads as shredded.")
+  Path bodyKeys;
 
   @Option(
       names = "--tenant",
@@ -43,6 +53,11 @@ final class StoreOptions {
    * a bad URL or an unreachable store. Nothing is appended, so durability does not matter.
    */
   ChainStore open() {
-    return ChainStores.openExisting(url());
+    return ChainStores.openExisting(url(), keys());
+  }
+
+  /** The body keys given with --body-keys, or null (then $AEGIS_BODY_KEYS, if set). */
+  BodyKeys keys() {
+    return bodyKeys == null ? null : BodyKeys.in(bodyKeys);
   }
 }

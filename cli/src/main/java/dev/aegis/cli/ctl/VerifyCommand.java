@@ -124,8 +124,7 @@ final class VerifyCommand implements Callable<Integer> {
             spec.commandLine(), "--pubkey and --checkpoints check a store or a file, not --server");
       }
       source = api.server;
-      ChainCheck r =
-          new ChainCheck(remote(where.tenantOrDefault(), session), List.of(), 0, List.of());
+      ChainCheck r = ChainCheck.of(remote(where.tenantOrDefault(), session));
       report.chain(r);
       results.add(r);
     } else if (file != null) {
@@ -193,9 +192,9 @@ final class VerifyCommand implements Callable<Integer> {
               cps[0].accept(r);
             });
     if (cps[0] == null) {
-      return new ChainCheck(o.result(), o.redacted(), 0, List.of());
+      return new ChainCheck(o.result(), o.redacted(), List.of(), 0, List.of());
     }
-    return new ChainCheck(o.result(), o.redacted(), cps[0].checked(), cps[0].problems());
+    return new ChainCheck(o.result(), o.redacted(), List.of(), cps[0].checked(), cps[0].problems());
   }
 
   private static PublicKey readKey(Path file) {
@@ -268,6 +267,8 @@ final class VerifyCommand implements Callable<Integer> {
   private ChainCheck verify(ChainStore store, Chain c, PublicKey key, List<Checkpoint> witness) {
     ChainVerifier verifier = new ChainVerifier(c.tenant(), c.session());
     verifier.redactions(Redactions.seqs(store, c.tenant(), c.session()));
+    Set<Long> shredded = Redactions.shredded(store, c.tenant(), c.session());
+    verifier.redactions(shredded);
     List<Checkpoint> mine =
         witness != null
             ? of(witness, c.tenant(), c.session())
@@ -283,7 +284,13 @@ final class VerifyCommand implements Callable<Integer> {
             bar.step();
           });
     }
-    return new ChainCheck(verifier.result(), verifier.redacted(), cps.checked(), cps.problems());
+    List<Long> erased = verifier.redacted();
+    return new ChainCheck(
+        verifier.result(),
+        erased.stream().filter(seq -> !shredded.contains(seq)).toList(),
+        erased.stream().filter(shredded::contains).toList(),
+        cps.checked(),
+        cps.problems());
   }
 
   private ProgressBar progressBar(Chain c) {

@@ -65,6 +65,7 @@ final class VerifyReport {
     if (r.valid()) {
       String extras =
           (c.redacted().isEmpty() ? "" : "  redacted=" + join(c.redacted()))
+              + (c.shredded().isEmpty() ? "" : "  shredded=" + join(c.shredded()))
               + (c.checkpoints() == 0 && c.problems().isEmpty()
                   ? ""
                   : "  checkpoints=" + c.checkpoints());
@@ -121,6 +122,8 @@ final class VerifyReport {
       c.put("reason", r.reason());
       ArrayNode redacted = c.putArray("redacted");
       check.redacted().forEach(redacted::add);
+      ArrayNode shredded = c.putArray("shredded");
+      check.shredded().forEach(shredded::add);
       ObjectNode cps = c.putObject("checkpoints");
       cps.put("checked", check.checkpoints());
       ArrayNode problems = cps.putArray("problems");

@@ -94,7 +94,8 @@ public final class AegisProxy implements Callable<Integer> {
           "admin-tls-key",
           "admin-tls-client-ca",
           "rate-limit",
-          "upstream-ca");
+          "upstream-ca",
+          "body-keys");
 
   @Option(
       names = "--store",
@@ -103,6 +104,15 @@ public final class AegisProxy implements Callable<Integer> {
           "Chain store: sqlite:PATH or postgresql://USER@HOST:PORT/DB"
               + " (default: $AEGIS_STORE, else a per-user data directory).")
   String store;
+
+  @Option(
+      names = "--body-keys",
+      paramLabel = "DIR",
+      description =
+          "Encrypt stored frame bodies at rest (AES-256-GCM) with per-tenant keys in DIR, created"
+              + " as needed; deleting a tenant's key shreds its bodies (default: $AEGIS_BODY_KEYS,"
+              + " else bodies in clear).")
+  Path bodyKeys;
 
   @Option(names = "--tenant", paramLabel = "T", description = "Tenant id (default: default).")
   String tenant;
@@ -500,7 +510,8 @@ public final class AegisProxy implements Callable<Integer> {
             file.pick(adminTlsCert, "admin-tls-cert", null),
             file.pick(adminTlsKey, "admin-tls-key", null),
             file.pick(adminTlsClientCa, "admin-tls-client-ca", null)),
-        RateLimits.parse(file.pick(rateLimit, "rate-limit", null)));
+        RateLimits.parse(file.pick(rateLimit, "rate-limit", null)),
+        pathOrNull(file.pick(bodyKeys == null ? null : bodyKeys.toString(), "body-keys", null)));
   }
 
   private static java.net.InetSocketAddress adminAddress(String value) {

@@ -25,6 +25,7 @@ import dev.aegis.core.pipeline.ProxySession;
 import dev.aegis.core.pipeline.RateLimiter;
 import dev.aegis.core.pipeline.SessionChain;
 import dev.aegis.guard.PolicyGuard;
+import dev.aegis.store.BodyKeys;
 import dev.aegis.store.ChainStores;
 import dev.aegis.transport.stdio.StdioProxy;
 import dev.aegis.transport.stdio.StdioProxyConfig;
@@ -76,7 +77,11 @@ final class ProxyLauncher {
     }
     ChainStore store;
     try {
-      store = ChainStores.open(s.storeUrl(), s.durability());
+      store =
+          ChainStores.open(
+              s.storeUrl(),
+              s.durability(),
+              s.bodyKeys() == null ? null : BodyKeys.in(s.bodyKeys()));
     } catch (ChainStoreException e) {
       System.err.println("aegis-proxy: " + e.getMessage());
       return e.reason() == ChainStoreException.Reason.STORE_CONFIG ? 2 : EXIT_UNAVAILABLE;

@@ -47,7 +47,8 @@ record ProxySettings(
     InetSocketAddress adminListen,
     Path adminTokenFile,
     TlsFiles adminTls,
-    RateLimits rateLimits) {
+    RateLimits rateLimits,
+    Path bodyKeys) {
 
   static final String DEFAULT_TENANT = "default";
 

@@ -39,8 +39,8 @@ class AegisCtlTest {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "aegisctl: missing command (one of: verify, export, checkpoint, redact, sessions, pins,"
-                + " policy, manifest, approvals, approve, replay, conformance, completion)"
+            "aegisctl: missing command (one of: verify, export, checkpoint, redact, shred, sessions,"
+                + " pins, policy, manifest, approvals, approve, replay, conformance, completion)"
                 + NL
                 + "Try 'aegisctl --help' for more information."
                 + NL);

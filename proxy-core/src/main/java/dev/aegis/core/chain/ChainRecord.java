@@ -49,6 +49,12 @@ public record ChainRecord(
         body);
   }
 
+  /** The same row with another body (e.g. as stored encrypted, or as opened). */
+  public ChainRecord withBody(byte[] newBody) {
+    return new ChainRecord(
+        tenantId, sessionId, seq, tsUnixMs, eventType, userId, prevHash, hash, sealed, newBody);
+  }
+
   /** Never prints sealed bytes or bodies. */
   @Override
   public String toString() {
