@@ -111,6 +111,9 @@ final class HttpLauncher {
     info.put("store", store.describe());
     info.put("durability", s.durability().name().toLowerCase(Locale.ROOT));
     info.put("max_frame_bytes", s.maxFrameBytes());
+    if (!s.rateLimits().none()) { // process-wide buckets: replay sees only this session's calls
+      info.put("rate_limits", s.rateLimits().spec());
+    }
     guards.describe(info, s);
     session.start(info);
     System.err.println("aegis: session " + id + " started (tenant " + s.tenant() + ")");

@@ -276,6 +276,9 @@ final class ProxyLauncher {
     o.put("durability", s.durability().name().toLowerCase(java.util.Locale.ROOT));
     o.put("max_frame_bytes", s.maxFrameBytes());
     o.put("checkpoint_every", s.checkpointEvery());
+    if (!s.rateLimits().none()) { // replay rebuilds the limiter from it
+      o.put("rate_limits", s.rateLimits().spec());
+    }
     if (resumedAt > 0) {
       o.put("resumed_at_seq", resumedAt);
     }

@@ -18,6 +18,8 @@ import dev.aegis.core.pins.UpstreamPins;
 import dev.aegis.core.pipeline.Direction;
 import dev.aegis.core.pipeline.GuardOptions;
 import dev.aegis.core.pipeline.ProxySession;
+import dev.aegis.core.pipeline.RateLimiter;
+import dev.aegis.core.pipeline.RateLimits;
 import dev.aegis.core.pipeline.SessionChain;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,7 +161,11 @@ final class Replayer {
             guard.path("deny_as").asText().equals("error"));
     JsonNode upstream = started.payload().path("upstream_id");
     UpstreamPins pins = upstream.isTextual() ? new UpstreamPins(upstream.asText(), null) : null;
-    ProxySession session = new ProxySession(chain, guards.get(), options, settings, pins);
+    // the recorded limits, on the recording's clock (buckets shared with other sessions of an
+    // HTTP proxy are not: their calls are not in this chain)
+    RateLimiter limiter =
+        new RateLimiter(RateLimits.parse(started.payload().path("rate_limits").asText("")), clock);
+    ProxySession session = new ProxySession(chain, guards.get(), options, settings, pins, limiter);
     for (ChainRecord r : replayed.snapshot()) { // a restarted proxy rebuilds its state this way
       session.replay(EnvelopeHasher.parse(r.sealed()));
     }

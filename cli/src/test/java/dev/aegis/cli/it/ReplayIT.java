@@ -100,7 +100,7 @@ class ReplayIT {
         manifest(
             "m.json",
             "{\"tools\":[\"echo\",\"get-sum\"],\"approval_required\":[\"get-sum\"],"
-                + "\"budgets\":{\"max_tool_calls\":7},\"loops\":{\"no_progress_threshold\":50}}");
+                + "\"budgets\":{\"max_tool_calls\":6},\"loops\":{\"no_progress_threshold\":50}}");
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -116,6 +116,8 @@ class ReplayIT {
                 dir.resolve("approval.key").toString(),
                 "--checkpoint-every",
                 "7",
+                "--rate-limit", // the eighth echo (id 11) finds the bucket empty
+                "tool:echo=7/h",
                 "--"));
     args.addAll(NodePeers.everythingServer());
     try (ProxyProcess p = ProxyProcess.start("aegis-proxy", args)) {
@@ -148,6 +150,9 @@ class ReplayIT {
         .as("the recording has every kind of decision")
         .contains(
             "OK", "APPROVAL_REQUIRED", "PERMISSION_UNDECLARED", "LOOP_DETECTED", "BUDGET_EXCEEDED");
+    assertThat(Chains.ofType(store(), "rec", "TOOL_CALL_DENIED"))
+        .as("a call refused by the rate limit, before any decision")
+        .anySatisfy(e -> assertThat(e.payload().path("reason").asText()).isEqualTo("RATE_LIMITED"));
     assertThat(Chains.ofType(store(), "rec", "APPROVAL_DECIDED")).hasSize(1);
     assertThat(Chains.ofType(store(), "rec", "TOOL_CATALOG_PINNED")).isNotEmpty();
     assertThat(Chains.ofType(store(), "rec", "CHECKPOINT_CREATED"))

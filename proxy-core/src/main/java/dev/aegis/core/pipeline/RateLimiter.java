@@ -53,10 +53,18 @@ public final class RateLimiter {
 
   /** Takes a token for a call of {@code tool} by {@code tenant}; null if it passes. */
   public Refusal tryAcquire(String tenant, String tool) {
+    return tryAcquire(tenant, tool, clock.millis());
+  }
+
+  /**
+   * As {@link #tryAcquire(String, String)} at a given time: the proxy passes the sealed time of the
+   * call's proposal, so a replay on the recorded clock takes the same tokens. Times earlier than a
+   * bucket's last (another session's call sealed a moment later) refill nothing.
+   */
+  public Refusal tryAcquire(String tenant, String tool, long now) {
     if (limits.none()) {
       return null;
     }
-    long now = clock.millis();
     RateLimits.Limit toolLimit = limits.forTool(tool);
     synchronized (buckets) {
       if (buckets.size() > PRUNE_ABOVE) { // many tenants or tool names: keep memory bounded

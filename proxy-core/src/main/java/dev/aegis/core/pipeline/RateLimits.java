@@ -3,8 +3,11 @@ package dev.aegis.core.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Token-bucket limits on {@code tools/call}, parsed from a spec such as {@code
@@ -55,6 +58,22 @@ public record RateLimits(Limit tenant, Limit eachTool, Map<String, Limit> tools)
   /** True when no limit is set. */
   public boolean none() {
     return tenant == null && eachTool == null && tools.isEmpty();
+  }
+
+  /**
+   * The spec these limits parse from, in a fixed order ({@code tenant}, {@code tool}, then named
+   * tools by name); empty for {@link #NONE}. {@code parse(spec())} equals this.
+   */
+  public String spec() {
+    List<String> parts = new ArrayList<>();
+    if (tenant != null) {
+      parts.add("tenant=" + tenant);
+    }
+    if (eachTool != null) {
+      parts.add("tool=" + eachTool);
+    }
+    new TreeMap<>(tools).forEach((name, limit) -> parts.add("tool:" + name + "=" + limit));
+    return String.join(",", parts);
   }
 
   /** The limit that applies to {@code tool} on its own, or null. */

@@ -109,7 +109,9 @@ final class ToolCallFlow {
     }
     long proposalSeq = proposal.seq();
     RateLimiter.Refusal limited =
-        options.audit() ? null : limiter.tryAcquire(chain.tenantId(), tool);
+        options.audit()
+            ? null
+            : limiter.tryAcquire(chain.tenantId(), tool, proposal.sealed().envelope().tsUnixMs());
     if (limited != null) {
       return rateLimited(frame, callParams, tool, proposalSeq, limited);
     }

@@ -28,6 +28,10 @@ class RateLimiterTest {
     assertThat(l.forTool("exec")).isEqualTo(new RateLimits.Limit(5, Duration.ofHours(1)));
     assertThat(l.forTool("exec").toString()).isEqualTo("5/h");
     assertThat(RateLimits.parse(" ").none()).isTrue();
+    assertThat(RateLimits.parse("tool:z=1/s, tool:exec=5/h,tenant=100/s").spec())
+        .isEqualTo("tenant=100/s,tool:exec=5/h,tool:z=1/s");
+    assertThat(RateLimits.parse(l.spec())).isEqualTo(l);
+    assertThat(RateLimits.NONE.spec()).isEmpty();
     for (String bad : new String[] {"tenant=5", "tenant=0/s", "user=1/s", "tool:=1/s", "x"}) {
       assertThatThrownBy(() -> RateLimits.parse(bad)).hasMessageStartingWith("rate-limit: ");
     }
