@@ -116,6 +116,69 @@ class HttpHeadersIT {
     }
   }
 
+  @Test
+  void oauthDiscoveryDocumentsAreRelayedUnchangedAndNeverSealed() throws Exception {
+    HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    AtomicReference<Headers> seen = new AtomicReference<>();
+    upstream.createContext(
+        "/.well-known/oauth-protected-resource/v1/mcp",
+        ex -> document(ex, seen, "{\"resource\":\"https://proxy.example/mcp\"}"));
+    upstream.createContext(
+        "/.well-known/oauth-authorization-server",
+        ex -> document(ex, seen, "{\"issuer\":\"https://as.example\"}"));
+    upstream.start();
+    int port = HttpPeers.freePort();
+    try (ProxyProcess proxy =
+        HttpPeers.proxy(
+            dir.resolve("chain.db"),
+            port,
+            "http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1/mcp",
+            HttpPeers.manifest("server-everything.json"))) {
+      // the proxy's resource (/mcp) maps to the upstream's (/v1/mcp)
+      String resource =
+          raw(
+              port,
+              "GET /.well-known/oauth-protected-resource/mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "Accept: application/json\r\n\r\n");
+      assertThat(resource)
+          .startsWith("HTTP/1.1 200")
+          .containsIgnoringCase("Cache-Control: max-age=60")
+          .endsWith("{\"resource\":\"https://proxy.example/mcp\"}");
+      assertThat(seen.get().getFirst("Accept")).isEqualTo("application/json");
+      String server =
+          raw(
+              port,
+              "GET /.well-known/oauth-authorization-server HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      assertThat(server).startsWith("HTTP/1.1 200").endsWith("{\"issuer\":\"https://as.example\"}");
+      assertThat(raw(port, "GET /.well-known/other HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+          .startsWith("HTTP/1.1 404");
+      assertThat(
+              raw(
+                  port,
+                  "GET /.well-known/openid-configuration HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+          .as("the upstream's own 404 passes")
+          .startsWith("HTTP/1.1 404");
+    } finally {
+      upstream.stop(0);
+    }
+    try (ChainStore store =
+        ChainStores.open("sqlite:" + dir.resolve("chain.db"), Durability.NORMAL)) {
+      assertThat(store.sessions(null)).as("no MCP session, nothing sealed").isEmpty();
+    }
+  }
+
+  private static void document(HttpExchange ex, AtomicReference<Headers> seen, String json)
+      throws IOException {
+    try (ex) {
+      seen.set(ex.getRequestHeaders());
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.getResponseHeaders().set("Cache-Control", "max-age=60");
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+    }
+  }
+
   /** The fixture upstream: 401 without a token, else an initialize answer with extra headers. */
   private static void answer(HttpExchange ex, AtomicReference<Headers> seen) throws IOException {
     try (ex) {

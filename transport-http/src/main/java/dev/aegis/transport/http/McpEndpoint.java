@@ -42,7 +42,14 @@ final class McpEndpoint {
 
   /** Handles one request; its body and headers are copied before this returns. */
   void handle(FullHttpRequest req, Exchange exchange) {
-    if (!new QueryStringDecoder(req.uri()).path().equals(config.mcpPath())) {
+    String path = new QueryStringDecoder(req.uri()).path();
+    if (!config.bridging() && req.method().equals(HttpMethod.GET) && MetadataRelay.handles(path)) {
+      HttpHeaders endToEnd = new DefaultHttpHeaders();
+      HopByHop.copy(req.headers(), endToEnd);
+      relay.metadata(req.uri(), endToEnd, exchange);
+      return;
+    }
+    if (!path.equals(config.mcpPath())) {
       exchange.respondText(
           HttpResponseStatus.NOT_FOUND,
           "not found: the MCP endpoint is " + config.mcpPath() + "\n");

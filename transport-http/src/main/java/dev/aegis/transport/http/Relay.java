@@ -56,6 +56,11 @@ final class Relay {
     call.start();
   }
 
+  /** Relays an OAuth discovery document request unchanged (see {@link MetadataRelay}). */
+  void metadata(String uri, HttpHeaders endToEnd, Exchange target) {
+    MetadataRelay.relay(upstream, config, uri, endToEnd, target);
+  }
+
   /**
    * Sends a frame the session wrote towards the server. A request some client exchange waits for (a
    * held call now approved) is answered into that exchange; anything else is sent on the session's
