@@ -117,7 +117,8 @@ class HttpHeadersIT {
   }
 
   @Test
-  void oauthDiscoveryDocumentsAreRelayedUnchangedAndNeverSealed() throws Exception {
+  void oauthDiscoveryDocumentsAndCorsPreflightsAreRelayedUnchangedAndNeverSealed()
+      throws Exception {
     HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     AtomicReference<Headers> seen = new AtomicReference<>();
     upstream.createContext(
@@ -126,6 +127,17 @@ class HttpHeadersIT {
     upstream.createContext(
         "/.well-known/oauth-authorization-server",
         ex -> document(ex, seen, "{\"issuer\":\"https://as.example\"}"));
+    upstream.createContext(
+        "/v1/mcp",
+        ex -> {
+          try (ex) {
+            seen.set(ex.getRequestHeaders());
+            ex.getResponseHeaders().set("Access-Control-Allow-Origin", "http://localhost:6274");
+            ex.getResponseHeaders().set("Access-Control-Allow-Methods", "GET, POST, DELETE");
+            ex.getResponseHeaders().set("Access-Control-Expose-Headers", "Mcp-Session-Id");
+            ex.sendResponseHeaders(ex.getRequestMethod().equals("OPTIONS") ? 204 : 405, -1);
+          }
+        });
     upstream.start();
     int port = HttpPeers.freePort();
     try (ProxyProcess proxy =
@@ -150,6 +162,17 @@ class HttpHeadersIT {
               port,
               "GET /.well-known/oauth-authorization-server HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       assertThat(server).startsWith("HTTP/1.1 200").endsWith("{\"issuer\":\"https://as.example\"}");
+      String preflight =
+          raw(
+              port,
+              "OPTIONS /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://localhost:6274\r\n"
+                  + "Access-Control-Request-Method: POST\r\n\r\n");
+      assertThat(preflight)
+          .as("a CORS preflight gets the upstream's answer")
+          .startsWith("HTTP/1.1 204")
+          .containsIgnoringCase("Access-Control-Allow-Origin: http://localhost:6274")
+          .containsIgnoringCase("Access-Control-Expose-Headers: Mcp-Session-Id");
+      assertThat(seen.get().getFirst("Access-Control-Request-Method")).isEqualTo("POST");
       assertThat(raw(port, "GET /.well-known/other HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
           .startsWith("HTTP/1.1 404");
       assertThat(

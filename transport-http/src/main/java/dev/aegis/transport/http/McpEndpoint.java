@@ -43,7 +43,7 @@ final class McpEndpoint {
   /** Handles one request; its body and headers are copied before this returns. */
   void handle(FullHttpRequest req, Exchange exchange) {
     String path = new QueryStringDecoder(req.uri()).path();
-    if (!config.bridging() && req.method().equals(HttpMethod.GET) && MetadataRelay.handles(path)) {
+    if (!config.bridging() && req.method().equals(HttpMethod.GET) && PlainRelay.handles(path)) {
       HttpHeaders endToEnd = new DefaultHttpHeaders();
       HopByHop.copy(req.headers(), endToEnd);
       relay.metadata(req.uri(), endToEnd, exchange);
@@ -75,6 +75,8 @@ final class McpEndpoint {
                   relay.forward(s, m, endToEnd, EMPTY, null, exchange);
                 }
               });
+    } else if (m.equals(HttpMethod.OPTIONS) && !config.bridging()) {
+      relay.preflight(endToEnd, exchange); // CORS: the upstream's policy applies
     } else {
       HttpHeaders allow = new DefaultHttpHeaders().set(HttpHeaderNames.ALLOW, "GET, POST, DELETE");
       exchange.respond(

@@ -56,9 +56,16 @@ final class Relay {
     call.start();
   }
 
-  /** Relays an OAuth discovery document request unchanged (see {@link MetadataRelay}). */
+  /** Relays an OAuth discovery document request unchanged (see {@link PlainRelay}). */
   void metadata(String uri, HttpHeaders endToEnd, Exchange target) {
-    MetadataRelay.relay(upstream, config, uri, endToEnd, target);
+    PlainRelay.relay(
+        upstream, config, HttpMethod.GET, PlainRelay.upstreamTarget(uri, config), endToEnd, target);
+  }
+
+  /** Relays a CORS preflight of the MCP endpoint unchanged (see {@link PlainRelay}). */
+  void preflight(HttpHeaders endToEnd, Exchange target) {
+    PlainRelay.relay(
+        upstream, config, HttpMethod.OPTIONS, config.upstreamTarget(), endToEnd, target);
   }
 
   /**

@@ -12,15 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Relays the OAuth discovery documents an MCP client fetches before it authenticates ({@code
- * /.well-known/oauth-protected-resource}, {@code oauth-authorization-server}, {@code
- * openid-configuration}, with or without a path suffix) to the upstream unchanged, so that
- * authorization works through the proxy as it does directly. These are not MCP frames: they are
+ * Relays requests that carry no MCP frame to the upstream unchanged: the OAuth discovery documents
+ * an MCP client fetches before it authenticates ({@code /.well-known/oauth-protected-resource},
+ * {@code oauth-authorization-server}, {@code openid-configuration}, with or without a path suffix),
+ * so that authorization works through the proxy as it does directly, and CORS preflight {@code
+ * OPTIONS} requests of the MCP endpoint, so that the upstream's CORS policy applies. They are
  * neither given to the core nor sealed. A protected-resource path naming the proxy's MCP endpoint
  * ({@code /.well-known/oauth-protected-resource/mcp}) is mapped to the upstream's endpoint path.
- * Stateless; one listener per request.
+ * One listener per request; answers of up to the body limit are buffered whole.
  */
-final class MetadataRelay implements UpstreamCall.Listener {
+final class PlainRelay implements UpstreamCall.Listener {
   private static final String PREFIX = "/.well-known/";
   private static final List<String> DOCUMENTS =
       List.of("oauth-protected-resource", "oauth-authorization-server", "openid-configuration");
@@ -32,7 +33,7 @@ final class MetadataRelay implements UpstreamCall.Listener {
   private HttpResponseStatus status;
   private final HttpHeaders headers = new DefaultHttpHeaders();
 
-  private MetadataRelay(Exchange target, int maxBytes) {
+  private PlainRelay(Exchange target, int maxBytes) {
     this.target = target;
     this.maxBytes = maxBytes;
   }
@@ -73,22 +74,22 @@ final class MetadataRelay implements UpstreamCall.Listener {
   }
 
   /**
-   * Sends the client's GET (end-to-end headers, Host rewritten) upstream; answers {@code target}.
+   * Sends the client's request (end-to-end headers, Host rewritten, no body) to {@code
+   * upstreamTarget} and answers {@code target} with the upstream's response.
    */
   static void relay(
       Upstream upstream,
       HttpProxyConfig config,
-      String uri,
+      HttpMethod method,
+      String upstreamTarget,
       HttpHeaders endToEnd,
       Exchange target) {
     HttpHeaders h = new DefaultHttpHeaders().add(endToEnd);
     h.set(HttpHeaderNames.HOST, config.upstreamAuthority());
-    MetadataRelay listener = new MetadataRelay(target, config.maxBodyBytes());
+    PlainRelay listener = new PlainRelay(target, config.maxBodyBytes());
     UpstreamCall call =
         new UpstreamCall(
-            upstream,
-            new UpstreamCall.Request(HttpMethod.GET, upstreamTarget(uri, config), h, new byte[0]),
-            listener);
+            upstream, new UpstreamCall.Request(method, upstreamTarget, h, new byte[0]), listener);
     listener.call = call;
     target.onAbort(call::abort);
     call.start();

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class MetadataRelayTest {
+class PlainRelayTest {
   private static HttpProxyConfig config(String upstream) {
     return new HttpProxyConfig(
         "127.0.0.1",
@@ -22,26 +22,26 @@ class MetadataRelayTest {
 
   @Test
   void onlyTheDiscoveryDocumentsAreRelayed() {
-    assertThat(MetadataRelay.handles("/.well-known/oauth-protected-resource")).isTrue();
-    assertThat(MetadataRelay.handles("/.well-known/oauth-protected-resource/mcp")).isTrue();
-    assertThat(MetadataRelay.handles("/.well-known/oauth-authorization-server/tenant")).isTrue();
-    assertThat(MetadataRelay.handles("/.well-known/openid-configuration")).isTrue();
-    assertThat(MetadataRelay.handles("/.well-known/oauth-protected-resourcex")).isFalse();
-    assertThat(MetadataRelay.handles("/.well-known/security.txt")).isFalse();
-    assertThat(MetadataRelay.handles("/mcp")).isFalse();
+    assertThat(PlainRelay.handles("/.well-known/oauth-protected-resource")).isTrue();
+    assertThat(PlainRelay.handles("/.well-known/oauth-protected-resource/mcp")).isTrue();
+    assertThat(PlainRelay.handles("/.well-known/oauth-authorization-server/tenant")).isTrue();
+    assertThat(PlainRelay.handles("/.well-known/openid-configuration")).isTrue();
+    assertThat(PlainRelay.handles("/.well-known/oauth-protected-resourcex")).isFalse();
+    assertThat(PlainRelay.handles("/.well-known/security.txt")).isFalse();
+    assertThat(PlainRelay.handles("/mcp")).isFalse();
   }
 
   @Test
   void theProxysResourcePathMapsToTheUpstreamsAndEverythingElsePasses() {
     HttpProxyConfig c = config("http://up:9/v1/mcp?x=1");
-    assertThat(MetadataRelay.upstreamTarget("/.well-known/oauth-protected-resource/mcp", c))
+    assertThat(PlainRelay.upstreamTarget("/.well-known/oauth-protected-resource/mcp", c))
         .isEqualTo("/.well-known/oauth-protected-resource/v1/mcp");
-    assertThat(MetadataRelay.upstreamTarget("/.well-known/oauth-authorization-server?a=b", c))
+    assertThat(PlainRelay.upstreamTarget("/.well-known/oauth-authorization-server?a=b", c))
         .isEqualTo("/.well-known/oauth-authorization-server?a=b");
-    assertThat(MetadataRelay.upstreamTarget("/.well-known/oauth-protected-resource/other", c))
+    assertThat(PlainRelay.upstreamTarget("/.well-known/oauth-protected-resource/other", c))
         .isEqualTo("/.well-known/oauth-protected-resource/other");
     assertThat(
-            MetadataRelay.upstreamTarget(
+            PlainRelay.upstreamTarget(
                 "/.well-known/oauth-protected-resource/mcp", config("http://up:9/")))
         .isEqualTo("/.well-known/oauth-protected-resource");
   }
