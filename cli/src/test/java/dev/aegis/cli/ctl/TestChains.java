@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Builds real sealed chains in a SQLite store: seq 0 SESSION_STARTED, then MCP_FRAME events whose
@@ -36,6 +37,24 @@ final class TestChains {
   /** Seals a chain whose events are 10 ms apart from {@code t0}. */
   static List<ChainRecord> chain(
       String tenant, String session, int events, boolean terminated, long t0) {
+    return chain(tenant, session, events, terminated, t0, TestChains::frame);
+  }
+
+  /** Seals SESSION_STARTED and one client frame per body, then stores them at {@code db}. */
+  static List<ChainRecord> store(Path db, String tenant, String session, List<byte[]> bodies) {
+    List<ChainRecord> records =
+        chain(tenant, session, bodies.size() + 1, false, T0, seq -> bodies.get(seq - 1));
+    append(db, records);
+    return records;
+  }
+
+  private static List<ChainRecord> chain(
+      String tenant,
+      String session,
+      int events,
+      boolean terminated,
+      long t0,
+      IntFunction<byte[]> frames) {
     List<ChainRecord> records = new ArrayList<>();
     String prev = null;
     for (int seq = 0; seq < events; seq++) {
@@ -50,7 +69,7 @@ final class TestChains {
         payload.put("exit_code", 0);
       } else {
         type = "MCP_FRAME";
-        body = frame(seq);
+        body = frames.apply(seq);
         payload.put("direction", seq % 2 == 1 ? "c2s" : "s2c");
         payload.put("method", "tools/call");
         payload.put("body_sha256", Hex.sha256(body));
