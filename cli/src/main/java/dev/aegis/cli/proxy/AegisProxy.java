@@ -13,6 +13,8 @@ import dev.aegis.store.ChainStores;
 import dev.aegis.transport.http.HttpHardening;
 import dev.aegis.transport.http.TlsFiles;
 import dev.aegis.transport.stdio.StdioProxyConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +97,8 @@ public final class AegisProxy implements Callable<Integer> {
           "admin-tls-client-ca",
           "rate-limit",
           "upstream-ca",
-          "body-keys");
+          "body-keys",
+          "approval-notify");
 
   @Option(
       names = "--store",
@@ -201,6 +204,14 @@ public final class AegisProxy implements Callable<Integer> {
               + " missing). Default: approval.key in the per-user data directory. Proxies that"
               + " share a store should share the key.")
   Path approvalKey;
+
+  @Option(
+      names = "--approval-notify",
+      paramLabel = "URL",
+      description =
+          "POST a JSON notice (with a chat-friendly text line) to this http(s) URL whenever a call"
+              + " waits for an operator's approval; delivered in the background, retried twice.")
+  String approvalNotify;
 
   @Option(
       names = "--opa-deadline",
@@ -511,7 +522,24 @@ public final class AegisProxy implements Callable<Integer> {
             file.pick(adminTlsKey, "admin-tls-key", null),
             file.pick(adminTlsClientCa, "admin-tls-client-ca", null)),
         RateLimits.parse(file.pick(rateLimit, "rate-limit", null)),
-        pathOrNull(file.pick(bodyKeys == null ? null : bodyKeys.toString(), "body-keys", null)));
+        pathOrNull(file.pick(bodyKeys == null ? null : bodyKeys.toString(), "body-keys", null)),
+        notifyUrl(file.pick(approvalNotify, "approval-notify", null)));
+  }
+
+  private static URI notifyUrl(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      URI u = new URI(value.strip());
+      if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
+        return u;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "approval-notify: " + value + " (expected: an http:// or https:// URL)");
   }
 
   private static java.net.InetSocketAddress adminAddress(String value) {

@@ -12,6 +12,7 @@ import dev.aegis.cli.replay.RecordedServer;
 import dev.aegis.cli.replay.ReplayException;
 import dev.aegis.core.approval.ApprovalSettings;
 import dev.aegis.core.approval.ApprovalSigner;
+import dev.aegis.core.approval.ApprovalStore;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.checkpoint.Checkpointer;
@@ -256,8 +257,9 @@ final class ProxyLauncher {
         s.approvalKey() != null || java.nio.file.Files.exists(keyFile)
             ? new ApprovalSigner(ApprovalKeyFile.loadOrCreate(keyFile))
             : ApprovalSigner.lazy(() -> ApprovalKeyFile.loadOrCreate(keyFile));
+    ApprovalStore approvals = ChainStores.approvals(store);
     return new ApprovalSettings(
-        ChainStores.approvals(store),
+        s.approvalNotify() == null ? approvals : new ApprovalWebhook(approvals, s.approvalNotify()),
         signer,
         s.approvalHold(),
         s.approvalTtl(),

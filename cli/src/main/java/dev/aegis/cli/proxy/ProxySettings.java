@@ -5,6 +5,7 @@ import dev.aegis.core.pins.UpstreamIds;
 import dev.aegis.core.pipeline.RateLimits;
 import dev.aegis.transport.http.TlsFiles;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,8 @@ record ProxySettings(
     Path adminTokenFile,
     TlsFiles adminTls,
     RateLimits rateLimits,
-    Path bodyKeys) {
+    Path bodyKeys,
+    URI approvalNotify) {
 
   static final String DEFAULT_TENANT = "default";
 

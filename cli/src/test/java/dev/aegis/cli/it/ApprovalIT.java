@@ -7,6 +7,7 @@ import static dev.aegis.cli.it.McpLines.ctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.aegis.core.json.Json;
 import dev.aegis.testsupport.NodePeers;
 import io.modelcontextprotocol.client.McpClient;
@@ -20,6 +21,7 @@ import io.modelcontextprotocol.spec.McpSchema.ClientCapabilities;
 import io.modelcontextprotocol.spec.McpSchema.ElicitResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -58,6 +63,9 @@ class ApprovalIT {
     return m;
   }
 
+  /** Flags added before the server command. */
+  private final List<String> extraFlags = new ArrayList<>();
+
   private List<String> proxyArgs(String session, String hold) throws Exception {
     List<String> args =
         new ArrayList<>(
@@ -71,8 +79,9 @@ class ApprovalIT {
                 "--approval-hold",
                 hold,
                 "--approval-key",
-                dir.resolve("approval.key").toString(),
-                "--"));
+                dir.resolve("approval.key").toString()));
+    args.addAll(extraFlags);
+    args.add("--");
     args.addAll(NodePeers.everythingServer());
     return args;
   }
@@ -185,10 +194,31 @@ class ApprovalIT {
   }
 
   @Test
-  void heldCallIsRefusedWhenTheOperatorDenies() throws Exception {
+  void heldCallIsRefusedWhenTheOperatorNotifiedByWebhookDenies() throws Exception {
+    BlockingQueue<JsonNode> notices = new LinkedBlockingQueue<>();
+    HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+    hook.createContext(
+        "/hook",
+        ex -> {
+          try (ex) {
+            notices.add(Json.parse(ex.getRequestBody().readAllBytes()));
+            ex.sendResponseHeaders(204, -1);
+          }
+        });
+    hook.start();
+    extraFlags.addAll(
+        List.of("--approval-notify", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook"));
     try (ProxyProcess p = proxy("denied", "60s")) {
       p.send(echo(1, "deploy", null));
-      String token = pendingRequest().path("token").asText();
+      JsonNode notice = notices.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(notice).as("the operator's webhook was told").isNotNull();
+      assertThat(notice.path("event").asText()).isEqualTo("approval_requested");
+      assertThat(notice.path("tool_name").asText()).isEqualTo("echo");
+      assertThat(notice.at("/args/message").asText()).isEqualTo("deploy");
+      assertThat(notice.path("session_id").asText()).isEqualTo("denied");
+      String token = notice.path("token").asText();
+      assertThat(notice.path("text").asText()).contains("aegisctl approve " + token);
+      assertThat(pendingRequest().path("token").asText()).isEqualTo(token);
       McpLines.Ctl no =
           ctl("approve", token, "--deny", "--message", "not today", "--store", store());
       assertThat(no.code()).as(no.err()).isZero();
@@ -200,6 +230,7 @@ class ApprovalIT {
       p.closeStdin();
       p.waitFor(30);
     }
+    hook.stop(0);
     assertThat(ofType(events("denied"), "TOOL_CALL_EXECUTED")).isEmpty();
   }
 
