@@ -2,6 +2,7 @@ package dev.aegis.cli.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.cli.ApprovalViews;
 import dev.aegis.core.approval.ApprovalRecord;
 import dev.aegis.core.approval.ApprovalStore;
 import dev.aegis.core.json.Json;
@@ -61,7 +62,7 @@ final class ApprovalWebhook implements ApprovalStore, AutoCloseable {
                     "approval notification dropped: " + QUEUE + " already waiting"));
   }
 
-  /** The JSON sent for a new request. */
+  /** The JSON sent for a new request: the operator's view of it, and a one-line text. */
   static ObjectNode payload(ApprovalRecord r) {
     ObjectNode o = Json.object();
     o.put("event", "approval_requested");
@@ -80,16 +81,7 @@ final class ApprovalWebhook implements ApprovalStore, AutoCloseable {
             + "  Deny: aegisctl approve "
             + r.token()
             + " --deny");
-    o.put("token", r.token());
-    o.put("tenant_id", r.tenantId());
-    o.put("session_id", r.sessionId());
-    o.put("call_id", r.callId());
-    o.put("tool_name", r.toolName());
-    o.set("args", r.args());
-    o.put("args_sha256", r.argsSha256());
-    o.put("proposal_seq", r.proposalSeq());
-    o.put("created_unix_ms", r.createdUnixMs());
-    o.put("expires_unix_ms", r.expiresUnixMs());
+    o.setAll(ApprovalViews.toJson(r, r.createdUnixMs()));
     return o;
   }
 
