@@ -1,6 +1,7 @@
 package dev.aegis.cli.ctl;
 
 import dev.aegis.cli.replay.DiffReport;
+import dev.aegis.cli.replay.LiveReplay;
 import dev.aegis.cli.replay.ReplayException;
 import dev.aegis.cli.replay.ReplayRunner;
 import dev.aegis.cli.replay.WhatIfReport;
@@ -18,8 +19,10 @@ import dev.aegis.guard.policy.WasmEngineConfig;
 import dev.aegis.guard.policy.WasmPolicyEngine;
 import dev.aegis.policy.grpc.OpaGrpcConfig;
 import dev.aegis.policy.grpc.OpaGrpcPolicyEngine;
+import dev.aegis.transport.stdio.StdioProxyConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +39,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -83,7 +87,7 @@ final class ReplayCommand implements Callable<Integer> {
       names = "--mode",
       paramLabel = "MODE",
       defaultValue = "exact",
-      description = "exact (default) or what-if.")
+      description = "exact (default), what-if or live.")
   String mode;
 
   @Option(
@@ -147,13 +151,48 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
+  @Option(
+      names = "--upstream",
+      paramLabel = "URL",
+      description = "live: the Streamable HTTP endpoint of the live server (instead of -- CMD).")
+  URI upstream;
+
+  @Option(
+      names = "--allow-destructive",
+      description = "live: also re-issue calls to tools the recorded catalog marks destructive.")
+  boolean allowDestructive;
+
+  @Option(
+      names = "--ignore",
+      paramLabel = "[TOOL:]POINTER",
+      description =
+          "live: skip this JSON pointer into each result (* matches any index or key, e.g."
+              + " /content/*/text; TOOL: limits it to one tool's results); repeatable.")
+  List<String> ignore = new ArrayList<>();
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = ManifestInitTimeout.class,
+      description = "live: how long to wait for each answer: 500ms, 30s, 2m (default: 60s).")
+  Duration timeout = Duration.ofSeconds(60);
+
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "CMD",
+      description = "live: the stdio server's command and arguments, after --.")
+  List<String> command = new ArrayList<>();
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
+    if (mode.equals("live")) {
+      return live();
+    }
     boolean exact = mode.equals("exact");
     if (!exact && !mode.equals("what-if")) {
-      throw usage("--mode: " + mode + " (expected: exact or what-if)");
+      throw usage("--mode: " + mode + " (expected: exact, what-if or live)");
     }
     if (exact && session == null) {
       throw usage("exact replay needs --session");
@@ -187,6 +226,35 @@ final class ReplayCommand implements Callable<Integer> {
       out.print(json ? Json.write(report.toJson()) + "\n" : report.toText());
       out.flush();
       return report.changed() == 0 ? AegisCtl.EXIT_OK : AegisCtl.EXIT_INVALID;
+    } catch (ReplayException e) {
+      throw new CtlException(e.getMessage());
+    }
+  }
+
+  private int live() throws InterruptedException {
+    if (session == null) {
+      throw usage("live replay needs --session");
+    }
+    if (command.isEmpty() == (upstream == null)) {
+      throw usage("live replay needs the server: -- CMD [ARGS...] or --upstream URL (one of them)");
+    }
+    LiveReplay replay;
+    try {
+      replay = new LiveReplay(new LiveReplay.Options(ignore, allowDestructive, timeout));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    try (ChainStore store = where.open()) {
+      DiffReport report =
+          replay.run(
+              store,
+              where.tenantOrDefault(),
+              session,
+              new LiveReplay.Server(command, upstream, StdioProxyConfig.DEFAULT_MAX_FRAME_BYTES));
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(json ? Json.write(report.toJson()) + "\n" : report.toText());
+      out.flush();
+      return report.identical() ? AegisCtl.EXIT_OK : AegisCtl.EXIT_INVALID;
     } catch (ReplayException e) {
       throw new CtlException(e.getMessage());
     }
