@@ -43,14 +43,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aegisctl replay}: re-runs recorded sessions through the guard, exactly or as a what-if.
+ * {@code aegisctl replay}: re-runs recorded sessions through the guard, exactly or as a what-if, or
+ * re-issues their tool calls to a live server.
  */
 @Command(
     name = "replay",
     mixinStandardHelpOptions = true,
     versionProvider = AegisCtl.VersionProvider.class,
     usageHelpAutoWidth = true,
-    header = "Replays recorded sessions through the proxy's core and guard, from the chain alone.",
+    header =
+        "Replays recorded sessions through the proxy's core and guard, from the chain alone, or"
+            + " against a live server.",
     description = {
       "exact: feeds a session's recorded frames (the client's, and the server's answers standing in"
           + " for the server) through the same core and guard, with time taken from the recorded"
@@ -59,20 +62,27 @@ import picocli.CommandLine.Spec;
           + " checked; --force replays anyway and reports the differences).",
       "what-if: replays one session, or every session that started in [--since, --until), under"
           + " the given --manifest/--bundle and lists every call that would be decided"
-          + " differently. See docs/replay.md for what is compared and what is not."
+          + " differently.",
+      "live: re-issues the session's recorded tools/calls that reached the server to a live"
+          + " server (-- CMD, or --upstream URL), initialized with the recorded initialize params,"
+          + " and diffs each answer with the recorded one semantically; not through the guard (the"
+          + " recorded decisions are the filter). See docs/replay.md for what is compared and what"
+          + " is not."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  aegisctl replay --session 7f3c --manifest aegis-manifest.json",
       "  aegisctl replay --session 7f3c --manifest m.json --json | jq .diffs",
-      "  aegisctl replay --mode what-if --manifest stricter.json --since 2026-11-19T00:00:00Z"
+      "  aegisctl replay --mode what-if --manifest stricter.json --since 2026-11-19T00:00:00Z",
+      "  aegisctl replay --mode live --session 7f3c --ignore '/content/*/text' -- npx -y server-x"
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:exact: identical; what-if: no decision would change",
-      "1:exact: differences; what-if: some decision would change",
+      "0:exact, live: identical; what-if: no decision would change",
+      "1:exact, live: differences; what-if: some decision would change",
       "2:usage or configuration error, unreadable store, a guard that does not match the"
-          + " recording (exact, without --force), or a recording that cannot be replayed"
+          + " recording (exact, without --force), a recording that cannot be replayed, or a live"
+          + " server that cannot start or stops answering"
     })
 final class ReplayCommand implements Callable<Integer> {
   /** Per-decision deadline of a replay's engine. */
@@ -193,6 +203,10 @@ final class ReplayCommand implements Callable<Integer> {
     boolean exact = mode.equals("exact");
     if (!exact && !mode.equals("what-if")) {
       throw usage("--mode: " + mode + " (expected: exact, what-if or live)");
+    }
+    if (!command.isEmpty() || upstream != null || !ignore.isEmpty() || allowDestructive) {
+      throw usage(
+          "a server command, --upstream, --ignore and --allow-destructive need --mode live");
     }
     if (exact && session == null) {
       throw usage("exact replay needs --session");

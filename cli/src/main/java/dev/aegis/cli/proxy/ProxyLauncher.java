@@ -257,7 +257,11 @@ final class ProxyLauncher {
     InetSocketAddress address;
     try {
       address =
-          ListenAddress.parse("listen", listen.contains(":") ? listen : "127.0.0.1:" + listen);
+          ListenAddress.parse(
+              "listen",
+              listen.startsWith(":")
+                  ? "127.0.0.1" + listen
+                  : listen.contains(":") ? listen : "127.0.0.1:" + listen);
     } catch (IllegalArgumentException e) {
       System.err.println("aegis-proxy: " + e.getMessage());
       return 2;
@@ -272,7 +276,9 @@ final class ProxyLauncher {
               + " from "
               + store.describe()
               + " on http://"
-              + listen
+              + server.address().getHostString()
+              + ":"
+              + server.address().getPort()
               + path);
       CountDownLatch stop = new CountDownLatch(1);
       Signals.onTermination(r -> stop.countDown());

@@ -1,9 +1,9 @@
 package dev.aegis.cli.it;
 
-import static dev.aegis.cli.it.McpLines.INIT;
-import static dev.aegis.cli.it.McpLines.INITIALIZED;
 import static dev.aegis.cli.it.McpLines.answer;
+import static dev.aegis.cli.it.McpLines.call;
 import static dev.aegis.cli.it.McpLines.ctl;
+import static dev.aegis.cli.it.McpLines.handshakeAndList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,22 +36,7 @@ class LiveReplayIT {
   }
 
   private Path manifest(String tools) throws Exception {
-    return Files.writeString(
-        dir.resolve("m.json"),
-        "{\"schema\":\"aegis.dev/manifest/v0.1\",\"name\":\"t\",\"version\":\"1.0.0\","
-            + "\"publisher\":\"t\",\"permissions\":{\"tools\":"
-            + tools
-            + "}}");
-  }
-
-  private static String call(int id, String tool, String args) {
-    return "{\"jsonrpc\":\"2.0\",\"id\":"
-        + id
-        + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
-        + tool
-        + "\",\"arguments\":"
-        + args
-        + "}}";
+    return McpLines.manifest(dir.resolve("m.json"), "{\"tools\":" + tools + "}");
   }
 
   private static List<String> everything(String run) {
@@ -101,11 +86,7 @@ class LiveReplayIT {
             List.of("--store", store(), "--session", session, "--manifest", m.toString(), "--"));
     args.addAll(everything("recorded"));
     try (ProxyProcess p = ProxyProcess.start("aegis-proxy", args)) {
-      p.send(INIT);
-      answer(p, 0);
-      p.send(INITIALIZED);
-      p.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{}}");
-      answer(p, 1);
+      handshakeAndList(p);
       p.send(call(2, "echo", "{\"message\":\"a\"}"));
       answer(p, 2);
       p.send(call(3, "get-sum", "{\"a\":1,\"b\":2}"));
@@ -222,11 +203,7 @@ class LiveReplayIT {
             List.of("--store", store(), "--session", "d", "--manifest", m.toString(), "--"));
     args.addAll(ProxyProcess.javaMain(ScriptedPeer.class, "--list-results", lists.toString()));
     try (ProxyProcess p = ProxyProcess.start("aegis-proxy", args)) {
-      p.send(INIT);
-      answer(p, 0);
-      p.send(INITIALIZED);
-      p.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{}}");
-      answer(p, 1);
+      handshakeAndList(p);
       p.send(call(2, "wipe", "{}"));
       answer(p, 2);
       p.send(call(3, "echo", "{\"message\":\"x\"}"));
@@ -252,5 +229,8 @@ class LiveReplayIT {
     assertThat(broken.err()).contains("cannot start");
     McpLines.Ctl both = live("d", List.of("--upstream", "http://127.0.0.1:1/mcp"), peer);
     assertThat(both.code()).as("a command and --upstream").isEqualTo(2);
+    McpLines.Ctl notLive = ctl("replay", "--store", store(), "--session", "d", "--", "true");
+    assertThat(notLive.code()).as("a server command without --mode live").isEqualTo(2);
+    assertThat(notLive.err()).contains("need --mode live");
   }
 }

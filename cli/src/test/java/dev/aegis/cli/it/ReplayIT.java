@@ -1,9 +1,10 @@
 package dev.aegis.cli.it;
 
 import static dev.aegis.cli.it.McpLines.INIT;
-import static dev.aegis.cli.it.McpLines.INITIALIZED;
 import static dev.aegis.cli.it.McpLines.answer;
+import static dev.aegis.cli.it.McpLines.call;
 import static dev.aegis.cli.it.McpLines.ctl;
+import static dev.aegis.cli.it.McpLines.handshakeAndList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +26,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,22 +55,7 @@ class ReplayIT {
   }
 
   private Path manifest(String name, String permissions) throws Exception {
-    return Files.writeString(
-        dir.resolve(name),
-        "{\"schema\":\"aegis.dev/manifest/v0.1\",\"name\":\"t\",\"version\":\"1.0.0\","
-            + "\"publisher\":\"t\",\"permissions\":"
-            + permissions
-            + "}");
-  }
-
-  private static String call(int id, String tool, String args) {
-    return "{\"jsonrpc\":\"2.0\",\"id\":"
-        + id
-        + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
-        + tool
-        + "\",\"arguments\":"
-        + args
-        + "}}";
+    return McpLines.manifest(dir.resolve(name), permissions);
   }
 
   private McpLines.Ctl replay(String session, String... flags) throws Exception {
@@ -125,11 +110,7 @@ class ReplayIT {
                 "--"));
     args.addAll(NodePeers.everythingServer());
     try (ProxyProcess p = ProxyProcess.start("aegis-proxy", args)) {
-      p.send(INIT);
-      answer(p, 0);
-      p.send(INITIALIZED);
-      p.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{}}");
-      answer(p, 1);
+      handshakeAndList(p);
       p.send(call(2, "echo", "{\"message\":\"a\"}"));
       answer(p, 2);
       p.send(call(3, "get-sum", "{\"a\":1,\"b\":2}"));
@@ -354,8 +335,8 @@ class ReplayIT {
     return seen;
   }
 
-  @Test
-  void anSdkClientGetsTheRecordedConversationBackFromTheRecordingAsAMockServer() throws Exception {
+  /** An SDK client's conversation with server-everything through the proxy (session "recorded"). */
+  private List<String> recordConversation() throws Exception {
     Path m = manifest("m.json", "{\"tools\":[\"echo\",\"get-sum\"]}");
     List<String> live =
         new ArrayList<>(
@@ -373,6 +354,12 @@ class ReplayIT {
     try (McpSyncClient client = sdkClient(live)) {
       recorded = conversation(client);
     }
+    return recorded;
+  }
+
+  @Test
+  void anSdkClientGetsTheRecordedConversationBackFromTheRecordingAsAMockServer() throws Exception {
+    List<String> recorded = recordConversation();
     assertThat(recorded).contains("tool echo", "echo null Echo: hello");
     assertThat(recorded)
         .anySatisfy(l -> assertThat(l).startsWith("rm true").contains("PERMISSION_UNDECLARED"));
@@ -395,23 +382,7 @@ class ReplayIT {
   @Test
   void anSdkHttpClientGetsTheRecordedConversationBackFromTheMockOverStreamableHttp()
       throws Exception {
-    Path m = manifest("m.json", "{\"tools\":[\"echo\",\"get-sum\"]}");
-    List<String> live =
-        new ArrayList<>(
-            List.of(
-                ProxyProcess.bin("aegis-proxy").toString(),
-                "--store",
-                store(),
-                "--session",
-                "recorded",
-                "--manifest",
-                m.toString(),
-                "--"));
-    live.addAll(NodePeers.everythingServer());
-    List<String> recorded;
-    try (McpSyncClient client = sdkClient(live)) {
-      recorded = conversation(client);
-    }
+    List<String> recorded = recordConversation();
 
     int port = HttpPeers.freePort();
     try (ProxyProcess mock =
