@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -52,7 +53,7 @@ final class HttpTarget implements LiveTarget {
     String method = request.path("method").asText();
     Future<JsonNode> answer = readers.submit(() -> exchange(request));
     try {
-      JsonNode a = answer.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      JsonNode a = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (method.equals("initialize") && a.path("result").path("protocolVersion").isTextual()) {
         protocolVersion = a.get("result").get("protocolVersion").asText();
       }

@@ -68,7 +68,9 @@ final class JsonDiff {
     return false;
   }
 
-  /** Equal leaves (or equal containers of different kinds never are); numbers by value. */
+  /**
+   * Whether two leaves (or mismatched kinds) are equal; numbers by value, absent only to absent.
+   */
   static boolean same(JsonNode a, JsonNode b) {
     if (a == null || b == null) {
       return a == b;

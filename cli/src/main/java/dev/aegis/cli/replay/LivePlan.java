@@ -31,11 +31,19 @@ final class LivePlan {
   private final ObjectNode initializeParams;
   private final List<Call> calls;
   private final Set<String> destructive;
+  private final List<String> notes;
 
-  private LivePlan(ObjectNode initializeParams, List<Call> calls, Set<String> destructive) {
+  private LivePlan(
+      ObjectNode initializeParams, List<Call> calls, Set<String> destructive, List<String> notes) {
     this.initializeParams = initializeParams;
     this.calls = List.copyOf(calls);
     this.destructive = Set.copyOf(destructive);
+    this.notes = List.copyOf(notes);
+  }
+
+  /** What the plan could not take from the recording. */
+  List<String> notes() {
+    return notes;
   }
 
   /** The recorded initialize params, or null when the client never initialized (2026-07-28). */
@@ -62,6 +70,7 @@ final class LivePlan {
     Map<Long, JsonNode> answered = new HashMap<>();
     List<Long> order = new ArrayList<>();
     Set<String> destructive = new HashSet<>();
+    List<String> notes = new ArrayList<>();
     for (Recording.Event e : r.events()) {
       JsonNode p = e.payload();
       if (e.type().equals("TOOL_CATALOG_PINNED") || e.type().equals("TOOL_CATALOG_REPINNED")) {
@@ -69,6 +78,15 @@ final class LivePlan {
         continue;
       }
       JsonNode body = e.type().equals("MCP_FRAME") ? tree(e.body()) : null;
+      if (body == null
+          && p.path("method").asText().equals("tools/call")
+          && p.path("origin").asText().equals("client")) {
+        notes.add(
+            "seq "
+                + e.seq()
+                + ": a tools/call whose body is not stored (redacted or"
+                + " oversized): not re-issued");
+      }
       if (body == null || !body.has("id")) {
         continue;
       }
@@ -111,7 +129,7 @@ final class LivePlan {
               c != null && c.executed(),
               c == null ? "not decided" : c.verdict()));
     }
-    return new LivePlan(init, calls, destructive);
+    return new LivePlan(init, calls, destructive, notes);
   }
 
   private static void mark(Set<String> destructive, String tool, JsonNode t) {

@@ -84,7 +84,7 @@ public final class LiveReplay {
       throw new ReplayException(e.getMessage());
     }
     List<DiffReport.Diff> diffs = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
+    List<String> notes = new ArrayList<>(plan.notes());
     long replayed = 0;
     try (LiveTarget target = server.open()) {
       initialize(target, plan, notes);
