@@ -2,8 +2,6 @@ package dev.aegis.cli.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aegis.core.event.Envelope;
-import dev.aegis.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +15,7 @@ class LivePlanTest {
     long seq = events.size();
     events.add(
         new Recording.Event(
-            new Envelope(
-                "t",
-                "",
-                "s",
-                seq,
-                1000 + seq,
-                type,
-                Json.parseTrusted(payload),
-                seq == 0 ? null : "0".repeat(64)),
+            ExactComparisonTest.event(seq, type, payload),
             body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
   }
 
