@@ -127,7 +127,7 @@ final class LivePlan {
               req,
               answered.get(seq),
               c != null && c.executed(),
-              c == null ? "not decided" : c.verdict()));
+              c == null || c.verdict() == null ? "no verdict recorded" : c.verdict()));
     }
     return new LivePlan(init, calls, destructive, notes);
   }
