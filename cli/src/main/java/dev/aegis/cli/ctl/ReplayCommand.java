@@ -1,6 +1,7 @@
 package dev.aegis.cli.ctl;
 
 import dev.aegis.cli.replay.DiffReport;
+import dev.aegis.cli.replay.LiveReplay;
 import dev.aegis.cli.replay.ReplayException;
 import dev.aegis.cli.replay.ReplayRunner;
 import dev.aegis.cli.replay.WhatIfReport;
@@ -18,8 +19,10 @@ import dev.aegis.guard.policy.WasmEngineConfig;
 import dev.aegis.guard.policy.WasmPolicyEngine;
 import dev.aegis.policy.grpc.OpaGrpcConfig;
 import dev.aegis.policy.grpc.OpaGrpcPolicyEngine;
+import dev.aegis.transport.stdio.StdioProxyConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,17 +39,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aegisctl replay}: re-runs recorded sessions through the guard, exactly or as a what-if.
+ * {@code aegisctl replay}: re-runs recorded sessions through the guard, exactly or as a what-if, or
+ * re-issues their tool calls to a live server.
  */
 @Command(
     name = "replay",
     mixinStandardHelpOptions = true,
     versionProvider = AegisCtl.VersionProvider.class,
     usageHelpAutoWidth = true,
-    header = "Replays recorded sessions through the proxy's core and guard, from the chain alone.",
+    header =
+        "Replays recorded sessions through the proxy's core and guard, from the chain alone, or"
+            + " against a live server.",
     description = {
       "exact: feeds a session's recorded frames (the client's, and the server's answers standing in"
           + " for the server) through the same core and guard, with time taken from the recorded"
@@ -55,20 +62,27 @@ import picocli.CommandLine.Spec;
           + " checked; --force replays anyway and reports the differences).",
       "what-if: replays one session, or every session that started in [--since, --until), under"
           + " the given --manifest/--bundle and lists every call that would be decided"
-          + " differently. See docs/replay.md for what is compared and what is not."
+          + " differently.",
+      "live: re-issues the session's recorded tools/calls that reached the server to a live"
+          + " server (-- CMD, or --upstream URL), initialized with the recorded initialize params,"
+          + " and diffs each answer with the recorded one semantically; not through the guard (the"
+          + " recorded decisions are the filter). See docs/replay.md for what is compared and what"
+          + " is not."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  aegisctl replay --session 7f3c --manifest aegis-manifest.json",
       "  aegisctl replay --session 7f3c --manifest m.json --json | jq .diffs",
-      "  aegisctl replay --mode what-if --manifest stricter.json --since 2026-11-19T00:00:00Z"
+      "  aegisctl replay --mode what-if --manifest stricter.json --since 2026-11-19T00:00:00Z",
+      "  aegisctl replay --mode live --session 7f3c --ignore '/content/*/text' -- npx -y server-x"
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:exact: identical; what-if: no decision would change",
-      "1:exact: differences; what-if: some decision would change",
+      "0:exact, live: identical; what-if: no decision would change",
+      "1:exact, live: differences; what-if: some decision would change",
       "2:usage or configuration error, unreadable store, a guard that does not match the"
-          + " recording (exact, without --force), or a recording that cannot be replayed"
+          + " recording (exact, without --force), a recording that cannot be replayed, or a live"
+          + " server that cannot start or stops answering"
     })
 final class ReplayCommand implements Callable<Integer> {
   /** Per-decision deadline of a replay's engine. */
@@ -83,7 +97,7 @@ final class ReplayCommand implements Callable<Integer> {
       names = "--mode",
       paramLabel = "MODE",
       defaultValue = "exact",
-      description = "exact (default) or what-if.")
+      description = "exact (default), what-if or live.")
   String mode;
 
   @Option(
@@ -147,13 +161,52 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
+  @Option(
+      names = "--upstream",
+      paramLabel = "URL",
+      description = "live: the Streamable HTTP endpoint of the live server (instead of -- CMD).")
+  URI upstream;
+
+  @Option(
+      names = "--allow-destructive",
+      description = "live: also re-issue calls to tools the recorded catalog marks destructive.")
+  boolean allowDestructive;
+
+  @Option(
+      names = "--ignore",
+      paramLabel = "[TOOL:]POINTER",
+      description =
+          "live: skip this JSON pointer into each result (* matches any index or key, e.g."
+              + " /content/*/text; TOOL: limits it to one tool's results); repeatable.")
+  List<String> ignore = new ArrayList<>();
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = ManifestInitTimeout.class,
+      description = "live: how long to wait for each answer: 500ms, 30s, 2m (default: 60s).")
+  Duration timeout = Duration.ofSeconds(60);
+
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "CMD",
+      description = "live: the stdio server's command and arguments, after --.")
+  List<String> command = new ArrayList<>();
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
+    if (mode.equals("live")) {
+      return live();
+    }
     boolean exact = mode.equals("exact");
     if (!exact && !mode.equals("what-if")) {
-      throw usage("--mode: " + mode + " (expected: exact or what-if)");
+      throw usage("--mode: " + mode + " (expected: exact, what-if or live)");
+    }
+    if (!command.isEmpty() || upstream != null || !ignore.isEmpty() || allowDestructive) {
+      throw usage(
+          "a server command, --upstream, --ignore and --allow-destructive need --mode live");
     }
     if (exact && session == null) {
       throw usage("exact replay needs --session");
@@ -187,6 +240,35 @@ final class ReplayCommand implements Callable<Integer> {
       out.print(json ? Json.write(report.toJson()) + "\n" : report.toText());
       out.flush();
       return report.changed() == 0 ? AegisCtl.EXIT_OK : AegisCtl.EXIT_INVALID;
+    } catch (ReplayException e) {
+      throw new CtlException(e.getMessage());
+    }
+  }
+
+  private int live() throws InterruptedException {
+    if (session == null) {
+      throw usage("live replay needs --session");
+    }
+    if (command.isEmpty() == (upstream == null)) {
+      throw usage("live replay needs the server: -- CMD [ARGS...] or --upstream URL (one of them)");
+    }
+    LiveReplay replay;
+    try {
+      replay = new LiveReplay(new LiveReplay.Options(ignore, allowDestructive, timeout));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    try (ChainStore store = where.open()) {
+      DiffReport report =
+          replay.run(
+              store,
+              where.tenantOrDefault(),
+              session,
+              new LiveReplay.Server(command, upstream, StdioProxyConfig.DEFAULT_MAX_FRAME_BYTES));
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(json ? Json.write(report.toJson()) + "\n" : report.toText());
+      out.flush();
+      return report.identical() ? AegisCtl.EXIT_OK : AegisCtl.EXIT_INVALID;
     } catch (ReplayException e) {
       throw new CtlException(e.getMessage());
     }

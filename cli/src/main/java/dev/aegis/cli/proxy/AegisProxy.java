@@ -290,8 +290,9 @@ public final class AegisProxy implements Callable<Integer> {
       names = "--replay-from",
       paramLabel = "URL",
       description =
-          "Serve the recorded --session of this chain store as a stdio MCP server (a mock for"
-              + " tests): each request gets the recorded answer to the same request; no CMD.")
+          "Serve the recorded --session of this chain store as an MCP server (a mock for"
+              + " tests), on stdio or, with --listen, over Streamable HTTP: each request gets the"
+              + " recorded answer to the same request; no CMD.")
   String replayFrom;
 
   @Option(
@@ -440,8 +441,11 @@ public final class AegisProxy implements Callable<Integer> {
         System.err.println("aegis-proxy: --replay-from needs --session and no server command");
         return 2;
       }
-      return launcher.serveRecording(
-          replayFrom, tenant == null ? ProxySettings.DEFAULT_TENANT : tenant, session);
+      String t = tenant == null ? ProxySettings.DEFAULT_TENANT : tenant;
+      return listen == null
+          ? launcher.serveRecording(replayFrom, t, session)
+          : launcher.serveRecordingHttp(
+              replayFrom, t, session, listen, mcpPath == null ? "/mcp" : mcpPath);
     }
     ProxySettings settings;
     try {

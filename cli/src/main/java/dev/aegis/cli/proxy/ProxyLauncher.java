@@ -7,7 +7,9 @@ import dev.aegis.cli.Version;
 import dev.aegis.cli.api.ApiContext;
 import dev.aegis.cli.api.BearerTokens;
 import dev.aegis.cli.api.ControlApi;
+import dev.aegis.cli.api.ListenAddress;
 import dev.aegis.cli.metrics.PrometheusMetrics;
+import dev.aegis.cli.replay.RecordedHttpServer;
 import dev.aegis.cli.replay.RecordedServer;
 import dev.aegis.cli.replay.ReplayException;
 import dev.aegis.core.approval.ApprovalSettings;
@@ -37,9 +39,11 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Wires the proxy of one process: the store, the guard and approvals, then either the stdio proxy
@@ -246,6 +250,55 @@ final class ProxyLauncher {
     } catch (IOException e) {
       System.err.println("aegis-proxy: --replay-from: " + e);
       return 2;
+    }
+  }
+
+  /**
+   * Serves a recorded session over Streamable HTTP on {@code listen} ({@code HOST:PORT} or {@code
+   * PORT}) at {@code path} until a signal stops it; 0 then, 2 when the session or store cannot be
+   * read or the address is malformed, 69 when it cannot be bound.
+   */
+  int serveRecordingHttp(
+      String storeUrl, String tenant, String session, String listen, String path) {
+    InetSocketAddress address;
+    try {
+      address =
+          ListenAddress.parse(
+              "listen",
+              listen.startsWith(":")
+                  ? "127.0.0.1" + listen
+                  : listen.contains(":") ? listen : "127.0.0.1:" + listen);
+    } catch (IllegalArgumentException e) {
+      System.err.println("aegis-proxy: " + e.getMessage());
+      return 2;
+    }
+    try (ChainStore store = ChainStores.openExisting(storeUrl);
+        RecordedHttpServer server =
+            RecordedHttpServer.start(
+                store, tenant, session, address, path, StdioProxyConfig.DEFAULT_MAX_FRAME_BYTES)) {
+      System.err.println(
+          "aegis: serving recorded session "
+              + session
+              + " from "
+              + store.describe()
+              + " on http://"
+              + server.address().getHostString()
+              + ":"
+              + server.address().getPort()
+              + path);
+      CountDownLatch stop = new CountDownLatch(1);
+      Signals.onTermination(r -> stop.countDown());
+      stop.await();
+      return 0;
+    } catch (ChainStoreException | ReplayException e) {
+      System.err.println("aegis-proxy: --replay-from: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      System.err.println("aegis-proxy: --replay-from: cannot listen on " + listen + ": " + e);
+      return EXIT_UNAVAILABLE;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 130;
     }
   }
 

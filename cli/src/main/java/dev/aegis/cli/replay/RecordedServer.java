@@ -59,13 +59,17 @@ public final class RecordedServer {
       if (frame.kind() != FrameKind.REQUEST) {
         continue;
       }
-      out.write(respond(frame));
+      out.write(respond(answers, frame));
       out.write('\n');
       out.flush();
     }
   }
 
-  private byte[] respond(Frame request) {
+  /**
+   * The answer to {@code request} from {@code answers}: the recorded answer with the request's id,
+   * or a NO_RECORDED_ANSWER error. Shared with {@link RecordedHttpServer}.
+   */
+  static byte[] respond(RecordedAnswers answers, Frame request) {
     String id = request.id().toJson();
     byte[] recorded = answers.answer(request.method(), request.bytes());
     if (recorded == null) {

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.core.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the ITs that talk raw JSON-RPC lines to bin/aegis-proxy share: the 2025 handshake, waiting
- * for the answer with an id, and running bin/aegisctl to its end.
+ * What the ITs that talk raw JSON-RPC lines to bin/aegis-proxy share: the 2025 handshake, tool
+ * calls, a minimal manifest, waiting for the answer with an id, and running bin/aegisctl to its
+ * end.
  */
 final class McpLines {
   /** A 2025-06-18 initialize without capabilities (id 0). */
@@ -24,6 +27,36 @@ final class McpLines {
       "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
 
   private McpLines() {}
+
+  /** A tools/call request line; {@code args} is the arguments' JSON text. */
+  static String call(int id, String tool, String args) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + id
+        + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+        + tool
+        + "\",\"arguments\":"
+        + args
+        + "}}";
+  }
+
+  /** Sends the handshake (id 0) and a tools/list (id 1), waiting for both answers. */
+  static void handshakeAndList(ProxyProcess p) throws Exception {
+    p.send(INIT);
+    answer(p, 0);
+    p.send(INITIALIZED);
+    p.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{}}");
+    answer(p, 1);
+  }
+
+  /** Writes a minimal manifest with these permissions (JSON text) to {@code file}. */
+  static Path manifest(Path file, String permissions) throws Exception {
+    return Files.writeString(
+        file,
+        "{\"schema\":\"aegis.dev/manifest/v0.1\",\"name\":\"t\",\"version\":\"1.0.0\","
+            + "\"publisher\":\"t\",\"permissions\":"
+            + permissions
+            + "}");
+  }
 
   /** Waits (60 s at most) for the answer with this id, skipping notifications and requests. */
   static JsonNode answer(ProxyProcess p, int id) throws Exception {

@@ -1,10 +1,12 @@
 package dev.aegis.cli.it;
 
 import static dev.aegis.cli.it.McpLines.INIT;
-import static dev.aegis.cli.it.McpLines.INITIALIZED;
 import static dev.aegis.cli.it.McpLines.answer;
+import static dev.aegis.cli.it.McpLines.call;
 import static dev.aegis.cli.it.McpLines.ctl;
+import static dev.aegis.cli.it.McpLines.handshakeAndList;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.policy.grpc.OpaSidecar;
@@ -12,6 +14,7 @@ import dev.aegis.testsupport.NodePeers;
 import dev.aegis.testsupport.ScriptedPeer;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -19,7 +22,10 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
-import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * replays identically through the sidecar; a tampered manifest lists exactly the decisions that
  * change (what-if); a different policy bundle is refused, and with --force reported as differences;
  * an MCP Java SDK client gets the same answers from {@code aegis-proxy --replay-from} (the
- * recording as a mock server) as from the real server.
+ * recording as a mock server) as from the real server, on stdio and over Streamable HTTP.
  */
 class ReplayIT {
 
@@ -49,22 +55,7 @@ class ReplayIT {
   }
 
   private Path manifest(String name, String permissions) throws Exception {
-    return Files.writeString(
-        dir.resolve(name),
-        "{\"schema\":\"aegis.dev/manifest/v0.1\",\"name\":\"t\",\"version\":\"1.0.0\","
-            + "\"publisher\":\"t\",\"permissions\":"
-            + permissions
-            + "}");
-  }
-
-  private static String call(int id, String tool, String args) {
-    return "{\"jsonrpc\":\"2.0\",\"id\":"
-        + id
-        + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
-        + tool
-        + "\",\"arguments\":"
-        + args
-        + "}}";
+    return McpLines.manifest(dir.resolve(name), permissions);
   }
 
   private McpLines.Ctl replay(String session, String... flags) throws Exception {
@@ -121,11 +112,7 @@ class ReplayIT {
                 "--"));
     args.addAll(NodePeers.everythingServer());
     try (ProxyProcess p = ProxyProcess.start("aegis-proxy", args)) {
-      p.send(INIT);
-      answer(p, 0);
-      p.send(INITIALIZED);
-      p.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{}}");
-      answer(p, 1);
+      handshakeAndList(p);
       p.send(call(2, "echo", "{\"message\":\"a\"}"));
       answer(p, 2);
       p.send(call(3, "get-sum", "{\"a\":1,\"b\":2}"));
@@ -353,8 +340,8 @@ class ReplayIT {
     return seen;
   }
 
-  @Test
-  void anSdkClientGetsTheRecordedConversationBackFromTheRecordingAsAMockServer() throws Exception {
+  /** An SDK client's conversation with server-everything through the proxy (session "recorded"). */
+  private List<String> recordConversation() throws Exception {
     Path m = manifest("m.json", "{\"tools\":[\"echo\",\"get-sum\"]}");
     List<String> live =
         new ArrayList<>(
@@ -372,6 +359,12 @@ class ReplayIT {
     try (McpSyncClient client = sdkClient(live)) {
       recorded = conversation(client);
     }
+    return recorded;
+  }
+
+  @Test
+  void anSdkClientGetsTheRecordedConversationBackFromTheRecordingAsAMockServer() throws Exception {
+    List<String> recorded = recordConversation();
     assertThat(recorded).contains("tool echo", "echo null Echo: hello");
     assertThat(recorded)
         .anySatisfy(l -> assertThat(l).startsWith("rm true").contains("PERMISSION_UNDECLARED"));
@@ -388,6 +381,67 @@ class ReplayIT {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> client.callTool(new CallToolRequest("echo", Map.of("message", "never said"))))
           .hasMessageContaining("no recorded answer");
+    }
+  }
+
+  @Test
+  void anSdkHttpClientGetsTheRecordedConversationBackFromTheMockOverStreamableHttp()
+      throws Exception {
+    List<String> recorded = recordConversation();
+
+    int port = HttpPeers.freePort();
+    try (ProxyProcess mock =
+        ProxyProcess.start(
+            "aegis-proxy",
+            List.of(
+                "--replay-from",
+                store(),
+                "--session",
+                "recorded",
+                "--listen",
+                "127.0.0.1:" + port))) {
+      HttpPeers.awaitPort(port, mock.process);
+      String base = "http://127.0.0.1:" + port;
+      McpSyncClient client =
+          McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").build())
+              .clientInfo(new Implementation("replay-it", "1.0.0"))
+              .requestTimeout(Duration.ofSeconds(60))
+              .initializationTimeout(Duration.ofSeconds(60))
+              .build();
+      try (client) {
+        assertThat(conversation(client)).isEqualTo(recorded);
+        assertThatThrownBy(
+                () -> client.callTool(new CallToolRequest("echo", Map.of("message", "never"))))
+            .hasMessageContaining("no recorded answer");
+      }
+
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> unknown =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/mcp"))
+                  .header("Content-Type", "application/json")
+                  .header("Mcp-Session-Id", "not-issued")
+                  .POST(HttpRequest.BodyPublishers.ofString(call(9, "echo", "{}")))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      HttpResponse<String> init =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/mcp"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(INIT))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(init.statusCode()).isEqualTo(200);
+      assertThat(init.headers().firstValue("Mcp-Session-Id")).isPresent();
+      assertThat(init.body()).contains("\"id\":0").contains("serverInfo");
+      HttpResponse<String> get =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/mcp")).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(get.statusCode()).isEqualTo(405);
+      mock.process.destroy();
+      assertThat(mock.waitFor(30)).as(mock.stderr()).isZero();
     }
   }
 }

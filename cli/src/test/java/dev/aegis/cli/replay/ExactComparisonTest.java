@@ -16,7 +16,8 @@ class ExactComparisonTest {
   private static final String TOKEN = "apv1-" + "a".repeat(24) + "-" + "b".repeat(32);
   private static final String OTHER = "apv1-" + "c".repeat(24) + "-" + "d".repeat(32);
 
-  private static Envelope event(long seq, String type, String payload) {
+  /** An envelope of session s, tenant t (shared with the other replay tests). */
+  static Envelope event(long seq, String type, String payload) {
     return new Envelope(
         "t",
         "",
