@@ -15,8 +15,10 @@ import java.util.Set;
  * What a live replay re-issues, read from a recording: the client's recorded initialize params and
  * every recorded {@code tools/call} in order with the request the server received (the proxy's
  * rewrite where it made one), the server's recorded answer, the recorded verdict, and whether the
- * recorded catalog marks the tool destructive ({@code destructiveHint: true} in a pinned tool's
- * annotations or in a server's {@code tools/list} answer). Immutable after {@link #of}.
+ * recorded catalog marks the tool safe to run again. MCP's defaults apply: a tool is destructive
+ * unless its annotations (a pinned tool's, or a server's {@code tools/list} answer) say {@code
+ * readOnlyHint: true} or {@code destructiveHint: false}; a tool the recording never listed counts
+ * as destructive. Immutable after {@link #of}.
  */
 final class LivePlan {
   /** One recorded call: what was sent, what came back, and whether it ran. */
@@ -30,14 +32,14 @@ final class LivePlan {
 
   private final ObjectNode initializeParams;
   private final List<Call> calls;
-  private final Set<String> destructive;
+  private final Set<String> safe;
   private final List<String> notes;
 
   private LivePlan(
-      ObjectNode initializeParams, List<Call> calls, Set<String> destructive, List<String> notes) {
+      ObjectNode initializeParams, List<Call> calls, Set<String> safe, List<String> notes) {
     this.initializeParams = initializeParams;
     this.calls = List.copyOf(calls);
-    this.destructive = Set.copyOf(destructive);
+    this.safe = Set.copyOf(safe);
     this.notes = List.copyOf(notes);
   }
 
@@ -55,9 +57,9 @@ final class LivePlan {
     return calls;
   }
 
-  /** True when the recorded catalog marks the tool destructive. */
+  /** True unless the recorded catalog marks the tool read-only or non-destructive. */
   boolean destructive(String tool) {
-    return destructive.contains(tool);
+    return !safe.contains(tool);
   }
 
   /** Reads the plan from a recording; a body that is not JSON is skipped. */
@@ -69,12 +71,12 @@ final class LivePlan {
     Map<Long, ObjectNode> sent = new HashMap<>();
     Map<Long, JsonNode> answered = new HashMap<>();
     List<Long> order = new ArrayList<>();
-    Set<String> destructive = new HashSet<>();
+    Set<String> safe = new HashSet<>();
     List<String> notes = new ArrayList<>();
     for (Recording.Event e : r.events()) {
       JsonNode p = e.payload();
       if (e.type().equals("TOOL_CATALOG_PINNED") || e.type().equals("TOOL_CATALOG_REPINNED")) {
-        p.path("tools").fields().forEachRemaining(t -> mark(destructive, t.getKey(), t.getValue()));
+        p.path("tools").fields().forEachRemaining(t -> mark(safe, t.getKey(), t.getValue()));
         continue;
       }
       JsonNode body = e.type().equals("MCP_FRAME") ? tree(e.body()) : null;
@@ -110,9 +112,7 @@ final class LivePlan {
         if (call != null) {
           answered.put(call, body);
         } else if (pendingList.remove(id) != null) {
-          body.path("result")
-              .path("tools")
-              .forEach(t -> mark(destructive, t.path("name").asText(), t));
+          body.path("result").path("tools").forEach(t -> mark(safe, t.path("name").asText(), t));
         }
       }
     }
@@ -129,12 +129,16 @@ final class LivePlan {
               c != null && c.executed(),
               c == null || c.verdict() == null ? "no verdict recorded" : c.verdict()));
     }
-    return new LivePlan(init, calls, destructive, notes);
+    return new LivePlan(init, calls, safe, notes);
   }
 
-  private static void mark(Set<String> destructive, String tool, JsonNode t) {
-    if (t.path("annotations").path("destructiveHint").asBoolean(false)) {
-      destructive.add(tool);
+  /** The latest annotations of a tool decide: read-only, or explicitly not destructive, is safe. */
+  private static void mark(Set<String> safe, String tool, JsonNode t) {
+    JsonNode a = t.path("annotations");
+    if (a.path("readOnlyHint").asBoolean(false) || !a.path("destructiveHint").asBoolean(true)) {
+      safe.add(tool);
+    } else {
+      safe.remove(tool);
     }
   }
 

@@ -129,7 +129,8 @@ public final class LiveReplay {
       return "the recording has no answer from the server to compare with";
     }
     if (plan.destructive(c.tool()) && !options.allowDestructive()) {
-      return "destructive (destructiveHint in the recorded catalog); --allow-destructive runs it";
+      return "destructive (the recorded catalog does not mark it readOnlyHint or"
+          + " destructiveHint: false); --allow-destructive runs it";
     }
     return null;
   }

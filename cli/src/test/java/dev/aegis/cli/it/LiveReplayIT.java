@@ -194,7 +194,8 @@ class LiveReplayIT {
     Path lists =
         Files.writeString(
             dir.resolve("lists.txt"),
-            "{\"tools\":[{\"name\":\"echo\",\"inputSchema\":{\"type\":\"object\"}},"
+            "{\"tools\":[{\"name\":\"echo\",\"inputSchema\":{\"type\":\"object\"},"
+                + "\"annotations\":{\"readOnlyHint\":true}},"
                 + "{\"name\":\"wipe\",\"inputSchema\":{\"type\":\"object\"},"
                 + "\"annotations\":{\"destructiveHint\":true}}]}\n");
     Path m = manifest("[\"echo\",\"wipe\"]");

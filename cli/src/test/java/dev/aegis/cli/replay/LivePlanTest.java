@@ -93,7 +93,8 @@ class LivePlanTest {
     answer("server_to_client", "server", 0, "{}");
     add(
         "TOOL_CATALOG_PINNED",
-        "{\"tools\":{\"drop\":{\"annotations\":{\"destructiveHint\":true}}}}",
+        "{\"tools\":{\"drop\":{\"annotations\":{\"destructiveHint\":true}},"
+            + "\"look\":{\"annotations\":{\"readOnlyHint\":true}},\"bare\":{\"annotations\":{}}}}",
         null);
     frame(
         "client_to_server",
@@ -142,6 +143,9 @@ class LivePlanTest {
     assertThat(plan.destructive("drop")).as("pinned annotations").isTrue();
     assertThat(plan.destructive("wipe")).as("a recorded tools/list answer").isTrue();
     assertThat(plan.destructive("echo")).isFalse();
+    assertThat(plan.destructive("look")).as("read-only").isFalse();
+    assertThat(plan.destructive("bare")).as("MCP's default for a tool without hints").isTrue();
+    assertThat(plan.destructive("never-listed")).isTrue();
     assertThat(plan.notes())
         .containsExactly(
             "seq "
