@@ -5,6 +5,7 @@ import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.chain.RedactionStore;
+import dev.aegis.core.chain.SessionKeyStore;
 import dev.aegis.core.checkpoint.CheckpointStore;
 import dev.aegis.core.pins.PinStore;
 import java.nio.file.Path;
@@ -86,6 +87,14 @@ public final class ChainStores {
    */
   public static RedactionStore redactions(ChainStore store) {
     return new JdbcRedactionStore(jdbc(store));
+  }
+
+  /**
+   * The session keys kept beside the chain in a store this class opened ({@code session_keys}):
+   * usable while the store is open. Throws {@link IllegalArgumentException} for another store.
+   */
+  public static SessionKeyStore sessionKeys(ChainStore store) {
+    return new JdbcSessionKeyStore(jdbc(store));
   }
 
   private static JdbcChainStore jdbc(ChainStore store) {

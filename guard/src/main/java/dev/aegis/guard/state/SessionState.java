@@ -22,7 +22,8 @@ import java.util.TreeSet;
  * proposal, a model call, a memory access or a handoff request — not every event (the seed charged
  * three steps per proxied call). A <em>tool call</em> is a call that reached the tool
  * (TOOL_CALL_EXECUTED: allowed, or let through in audit mode). Taint (session mode): any tool
- * result or memory read taints the session; TERMINATION clears taint and sanitised keys. Taint
+ * result or memory read taints the session; TERMINATION clears taint and sanitised keys (not one
+ * marked {@code resumable}: the session continues after a proxy restart). Taint
  * (flow mode, {@link TaintSettings#flow()}): an untrusted tool's result adds its sealed content
  * fingerprints, and a proposal is tainted when its arguments match one (or when untrusted content
  * could not be tracked: cut or missing fingerprints, memory reads); SANITIZED adds a key. Pinning:
@@ -167,6 +168,9 @@ public final class SessionState {
         catalogDigest = EnvelopeHasher.hashOf(pinnedDigests);
         break;
       case "TERMINATION":
+        if (p.path("resumable").asBoolean(false)) {
+          break; // the proxy stopped, the MCP session goes on after a restart: so does its taint
+        }
         tainted = false;
         sanitizedKeys.clear();
         if (flow != null) {

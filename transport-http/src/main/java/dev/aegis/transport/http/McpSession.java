@@ -43,6 +43,7 @@ final class McpSession {
   private volatile Duration childGrace = Duration.ZERO;
   private volatile HttpHeaders clientHeaders = new DefaultHttpHeaders();
   private volatile String mcpSessionId;
+  private volatile boolean resumable;
   private volatile long lastActiveNanos = System.nanoTime();
 
   McpSession(ProxySession core, Executor pool, Relay relay) {
@@ -150,6 +151,15 @@ final class McpSession {
     return true;
   }
 
+  /** Marks the session as one a restarted proxy can continue (its key is bound durably). */
+  void resumable() {
+    resumable = true;
+  }
+
+  boolean isResumable() {
+    return resumable;
+  }
+
   boolean ended() {
     return ended.get();
   }
@@ -227,10 +237,21 @@ final class McpSession {
    * TERMINATION (blocking until durable). False if it had already ended.
    */
   boolean terminate(String reason) {
+    return terminate(reason, false);
+  }
+
+  /**
+   * As {@link #terminate(String)}; {@code resumable} (the proxy stops, the upstream's session lives
+   * on) puts {@code "resumable": true} in TERMINATION, so a restarted proxy continues the session.
+   */
+  boolean terminate(String reason, boolean resumable) {
     if (!ended.compareAndSet(false, true)) {
       return false;
     }
     ObjectNode info = Json.object().put("reason", reason).put("transport", "http");
+    if (resumable) {
+      info.put("resumable", true);
+    }
     ChildLink c = child;
     if (c != null) {
       info.put("exit_code", c.stop(childGrace));
