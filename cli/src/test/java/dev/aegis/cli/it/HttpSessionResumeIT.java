@@ -8,6 +8,7 @@ import dev.aegis.core.chain.Durability;
 import dev.aegis.core.chain.SessionSummary;
 import dev.aegis.core.json.Json;
 import dev.aegis.store.ChainStores;
+import dev.aegis.testsupport.Mcp2026Fixture;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -119,6 +120,75 @@ class HttpSessionResumeIT {
   }
 
   @Test
+  void aStatelessSessionKeyContinuesItsSessionAcrossARestart() throws Exception {
+    Path manifest = dir.resolve("m.json");
+    Files.writeString(
+        manifest,
+        "{\"schema\":\"aegis.dev/manifest/v0.1\",\"name\":\"resume-2026\",\"version\":\"1.0.0\","
+            + "\"publisher\":\"aegis\",\"permissions\":{\"tools\":[\"echo\"],"
+            + "\"budgets\":{\"max_tool_calls\":1}}}");
+    String store = "sqlite:" + dir.resolve("chain.db");
+    int port = HttpPeers.freePort();
+    String url = "http://127.0.0.1:" + port + "/mcp";
+    try (Mcp2026Fixture upstream = Mcp2026Fixture.start()) {
+      try (ProxyProcess first =
+          HttpPeers.proxy(dir.resolve("chain.db"), port, upstream.url(), manifest)) {
+        assertThat(post2026(url, 1).body()).contains("Echo: call-1");
+        first.process.destroy();
+        assertThat(first.waitFor(30)).as(first.stderr()).isZero();
+      }
+      try (ProxyProcess second =
+          HttpPeers.proxy(dir.resolve("chain.db"), port, upstream.url(), manifest)) {
+        assertThat(post2026(url, 2).body())
+            .as("the call before the restart spent the budget")
+            .contains("BUDGET_EXCEEDED");
+        second.process.destroy();
+        assertThat(second.waitFor(30)).as(second.stderr()).isZero();
+      }
+    }
+    String session = onlySession(store);
+    List<Chains.Event> starts =
+        Chains.ofType(store, session, "SESSION_STARTED");
+    assertThat(starts).hasSize(2);
+    assertThat(starts.get(1).field("resumed_by")).isEqualTo("session_key");
+    assertThat(Chains.verify(store, "default", session).valid()).isTrue();
+  }
+
+  @Test
+  void aDeletedSessionIsNotContinued() throws Exception {
+    String store = "sqlite:" + dir.resolve("chain.db");
+    try (HttpPeers.Gateway gw =
+        HttpPeers.gateway(dir, HttpPeers.manifest("server-everything.json"))) {
+      RawMcpHttp client = new RawMcpHttp(gw.port());
+      client.initialize();
+      assertThat(echo(client, 1)).contains("call-1");
+      HttpResponse<String> deleted =
+          http.send(
+              HttpRequest.newBuilder(URI.create(gw.url() + "/mcp"))
+                  .header("Mcp-Session-Id", client.sessionId())
+                  .header("MCP-Protocol-Version", "2025-06-18")
+                  .DELETE()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(deleted.statusCode()).isEqualTo(200);
+      String first = onlySession(store);
+      Chains.readFinished(store, "default", first);
+      HttpResponse<String> again =
+          client.post(
+              "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\",\"params\":{}}");
+      assertThat(again.statusCode()).as("the upstream forgot the session too").isBetween(400, 404);
+      List<Chains.Event> events = Chains.read(store, "default", first);
+      assertThat(events).filteredOn(e -> e.type().equals("SESSION_STARTED")).hasSize(1);
+      Chains.Event last = events.get(events.size() - 1);
+      assertThat(last.type()).isEqualTo("TERMINATION");
+      assertThat(last.payload().has("resumable")).isFalse();
+      try (ChainStore s = ChainStores.open(store, Durability.NORMAL)) {
+        assertThat(s.sessions("default")).as("a new session for the id").hasSize(2);
+      }
+    }
+  }
+
+  @Test
   void aBodyOverTheLimitIs413BeforeItIsRead() throws Exception {
     int port = HttpPeers.freePort();
     int deadPort = HttpPeers.freePort();
@@ -156,6 +226,39 @@ class HttpSessionResumeIT {
                 + "\"}}}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return RawMcpHttp.answer(r).toString();
+  }
+
+  private HttpResponse<String> post2026(String url, int i) throws Exception {
+    String body =
+        "{\"jsonrpc\":\"2.0\",\"id\":"
+            + i
+            + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":"
+            + "{\"message\":\"call-"
+            + i
+            + "\"},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+            + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"it\",\"version\":\"1\"},"
+            + "\"io.aegis/session\":\"resume-it\"}}}";
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "tools/call")
+                .header("Mcp-Name", "echo")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r;
+  }
+
+  private static String onlySession(String url) {
+    try (ChainStore s = ChainStores.open(url, Durability.NORMAL)) {
+      List<SessionSummary> all = s.sessions("default");
+      assertThat(all).hasSize(1);
+      return all.get(0).sessionId();
+    }
   }
 
   private String get(String url) throws Exception {
