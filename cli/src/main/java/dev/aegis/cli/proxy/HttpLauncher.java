@@ -47,7 +47,8 @@ final class HttpLauncher {
             h.mcpPath(),
             s.maxFrameBytes(),
             h.sessionIdle(),
-            s.shutdownGrace());
+            s.shutdownGrace(),
+            h.sharedUpstream());
     // one limiter for the process: every MCP session of a tenant draws from the same buckets
     RateLimiter limiter = new RateLimiter(s.rateLimits(), InstantSource.system());
     HttpSessions sessions =
@@ -132,6 +133,9 @@ final class HttpLauncher {
     if (!s.command().isEmpty()) { // bridging: this session's own stdio server
       ArrayNode argv = info.putArray("argv");
       s.command().forEach(argv::add);
+      if (s.http().sharedUpstream()) {
+        info.put("shared_upstream", true);
+      }
     }
     info.put("store", store);
     info.put("durability", s.durability().name().toLowerCase(Locale.ROOT));

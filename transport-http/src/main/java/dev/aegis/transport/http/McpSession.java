@@ -40,6 +40,7 @@ final class McpSession {
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile Exchange serverStream;
   private volatile ChildLink child;
+  private volatile SharedChild shared;
   private volatile Duration childGrace = Duration.ZERO;
   private volatile HttpHeaders clientHeaders = new DefaultHttpHeaders();
   private volatile String mcpSessionId;
@@ -170,16 +171,31 @@ final class McpSession {
     this.childGrace = grace;
   }
 
+  /** Bridging with {@code --shared-upstream}: the server this session shares with the others. */
+  void shared(SharedChild server) {
+    this.shared = server;
+    server.attach(this);
+  }
+
+  boolean usesShared(SharedChild server) {
+    return shared == server;
+  }
+
   /** Writes a frame the core forwards to the bridged server. */
   void toChild(byte[] frame) {
-    child.write(frame);
+    SharedChild s = shared;
+    if (s != null) {
+      s.write(this, frame);
+    } else {
+      child.write(frame);
+    }
   }
 
   private void output(Direction direction, byte[] frame) {
     touch();
     ChildLink c = child;
-    if (direction == Direction.CLIENT_TO_SERVER && c != null) {
-      c.write(frame);
+    if (direction == Direction.CLIENT_TO_SERVER && (c != null || shared != null)) {
+      toChild(frame);
     } else if (direction == Direction.CLIENT_TO_SERVER) {
       relay.fromSession(this, frame);
     } else {
@@ -255,6 +271,11 @@ final class McpSession {
     ChildLink c = child;
     if (c != null) {
       info.put("exit_code", c.stop(childGrace));
+    }
+    SharedChild sc = shared;
+    if (sc != null) {
+      sc.detach(this);
+      info.put("shared_upstream", true);
     }
     for (byte[] reply : core.upstreamClosed(reason)) {
       deliver(reply);

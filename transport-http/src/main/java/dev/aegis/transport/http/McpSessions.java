@@ -30,6 +30,7 @@ final class McpSessions {
   private final Map<String, CompletableFuture<McpSession>> byMcpId = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<McpSession>> byKey = new ConcurrentHashMap<>();
   private final Set<McpSession> all = ConcurrentHashMap.newKeySet();
+  private SharedChild shared;
   private final AtomicLong retiredUp = new AtomicLong();
   private final AtomicLong retiredDown = new AtomicLong();
   private CompletableFuture<McpSession> sessionless;
@@ -195,6 +196,30 @@ final class McpSessions {
     }
   }
 
+  /**
+   * The server every session shares ({@code --shared-upstream}), started with the first session
+   * (or again after it exited: a new server, initialized by its first session). When it exits,
+   * every session using it ends.
+   */
+  private synchronized SharedChild sharedChild() {
+    SharedChild c = shared;
+    if (c == null || c.exited()) {
+      c =
+          SharedChild.start(
+              config.command(),
+              config.maxBodyBytes(),
+              gone -> {
+                for (McpSession s : List.copyOf(all)) {
+                  if (s.usesShared(gone)) {
+                    end(s, "the MCP server closed its output");
+                  }
+                }
+              });
+      shared = c;
+    }
+    return c;
+  }
+
   /** The core sessions open now, for the control API and metrics. */
   List<ProxySession> live() {
     return all.stream().map(McpSession::core).toList();
@@ -235,6 +260,14 @@ final class McpSessions {
       forget(s);
       s.terminate(reason, s.isResumable());
     }
+    SharedChild c;
+    synchronized (this) {
+      c = shared;
+      shared = null;
+    }
+    if (c != null) {
+      c.stop(config.shutdownGrace());
+    }
   }
 
   private void forget(McpSession session) {
@@ -260,10 +293,17 @@ final class McpSessions {
   /** A new session (and its server child, bridging). Worker thread only. */
   private McpSession start() {
     McpSession s = new McpSession(factory.open(), work, relay);
-    if (config.bridging()) {
+    if (config.bridging() && config.sharedUpstream()) {
+      try {
+        s.shared(sharedChild());
+      } catch (RuntimeException e) {
+        s.terminate("the MCP server could not be started");
+        throw e;
+      }
+    } else if (config.bridging()) {
       try {
         ChildLink link =
-            ChildLink.start(
+            ChildLink.forSession(
                 config.command(),
                 s,
                 config.maxBodyBytes(),
