@@ -19,9 +19,10 @@ import java.util.Map;
 
 /**
  * Session routes: {@code GET /v1/sessions} (the store's chains, each marked {@code live} when a
- * proxy beside the API serves it now; {@code live=true} lists only those), {@code GET …/snapshot} (the reducer's state rebuilt from the chain, any
- * session), {@code GET …/verify} (every hash, link and seq), and {@code POST …/sanitize} (seals
- * SANITIZED, only into sessions the server owns). {@code tenant_id} defaults to {@code default}.
+ * proxy beside the API serves it now; {@code live=true} lists only those), {@code GET …/snapshot}
+ * (the reducer's state rebuilt from the chain, any session), {@code GET …/verify} (every hash, link
+ * and seq), and {@code POST …/sanitize} (seals SANITIZED, only into sessions the server owns).
+ * {@code tenant_id} defaults to {@code default}.
  */
 final class SessionRoutes {
   private static final String SESSION = "/v1/sessions/(?<id>[^/]+)";

@@ -576,8 +576,7 @@ public final class AegisProxy implements Callable<Integer> {
                 ? HttpHardening.DEFAULT_MAX_HEADER_BYTES
                 : toInt(Sizes.bytes("max-header-bytes", headerLimit)),
             pathOrNull(
-                file.pick(
-                    upstreamCa == null ? null : upstreamCa.toString(), "upstream-ca", null))),
+                file.pick(upstreamCa == null ? null : upstreamCa.toString(), "upstream-ca", null))),
         Boolean.parseBoolean(
             file.pick(
                 sharedUpstream == null ? null : sharedUpstream.toString(),

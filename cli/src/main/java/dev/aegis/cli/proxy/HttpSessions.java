@@ -83,7 +83,12 @@ final class HttpSessions implements SessionFactory {
     info.put("resumed_by", kind);
     session.start(info);
     System.err.println(
-        "aegis: session " + id.get() + " continues at seq " + resumedAt + " (tenant " + s.tenant()
+        "aegis: session "
+            + id.get()
+            + " continues at seq "
+            + resumedAt
+            + " (tenant "
+            + s.tenant()
             + ")");
     return Optional.of(session);
   }

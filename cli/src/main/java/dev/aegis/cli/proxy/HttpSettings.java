@@ -8,9 +8,9 @@ import java.time.Duration;
 
 /**
  * The Streamable HTTP side of aegis-proxy ({@code --listen}, {@code --upstream}, {@code
- * --mcp-path}, {@code --session-idle}, {@code --shared-upstream}, and TLS, origins and request limits), validated on
- * construction. {@code upstream} is null when a stdio server is bridged ({@code --listen … --
- * CMD}).
+ * --mcp-path}, {@code --session-idle}, {@code --shared-upstream}, and TLS, origins and request
+ * limits), validated on construction. {@code upstream} is null when a stdio server is bridged
+ * ({@code --listen … -- CMD}).
  */
 record HttpSettings(
     String host,

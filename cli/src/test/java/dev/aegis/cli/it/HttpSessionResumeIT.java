@@ -84,7 +84,8 @@ class HttpSessionResumeIT {
       try (ProxyProcess second =
           HttpPeers.proxy(dir.resolve("chain.db"), port, upstream, manifest, extra)) {
         assertThat(echo(client, 3)).as(second.stderr()).contains("call-3");
-        assertThat(echo(client, 4)).as("the budget counts the calls before the restart")
+        assertThat(echo(client, 4))
+            .as("the budget counts the calls before the restart")
             .contains("BUDGET_EXCEEDED");
         second.process.destroy();
         assertThat(second.waitFor(30)).as(second.stderr()).isZero();
@@ -114,7 +115,12 @@ class HttpSessionResumeIT {
 
     McpLines.Ctl verify =
         McpLines.ctl(
-            "verify", "--store", store, "--session", session, "--pubkey",
+            "verify",
+            "--store",
+            store,
+            "--session",
+            session,
+            "--pubkey",
             dir.resolve("ckpt.pub").toString());
     assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
   }
@@ -147,8 +153,7 @@ class HttpSessionResumeIT {
       }
     }
     String session = onlySession(store);
-    List<Chains.Event> starts =
-        Chains.ofType(store, session, "SESSION_STARTED");
+    List<Chains.Event> starts = Chains.ofType(store, session, "SESSION_STARTED");
     assertThat(starts).hasSize(2);
     assertThat(starts.get(1).field("resumed_by")).isEqualTo("session_key");
     assertThat(Chains.verify(store, "default", session).valid()).isTrue();
@@ -174,8 +179,7 @@ class HttpSessionResumeIT {
       String first = onlySession(store);
       Chains.readFinished(store, "default", first);
       HttpResponse<String> again =
-          client.post(
-              "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\",\"params\":{}}");
+          client.post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\",\"params\":{}}");
       assertThat(again.statusCode()).as("the upstream forgot the session too").isBetween(400, 404);
       List<Chains.Event> events = Chains.read(store, "default", first);
       assertThat(events).filteredOn(e -> e.type().equals("SESSION_STARTED")).hasSize(1);
@@ -193,17 +197,19 @@ class HttpSessionResumeIT {
     int port = HttpPeers.freePort();
     int deadPort = HttpPeers.freePort();
     try (ProxyProcess proxy =
-        HttpPeers.proxy(
-            dir.resolve("chain.db"),
-            port,
-            "http://127.0.0.1:" + deadPort + "/mcp",
-            HttpPeers.manifest("server-everything.json"));
+            HttpPeers.proxy(
+                dir.resolve("chain.db"),
+                port,
+                "http://127.0.0.1:" + deadPort + "/mcp",
+                HttpPeers.manifest("server-everything.json"));
         Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       s.setSoTimeout(30_000);
       OutputStream out = s.getOutputStream();
       out.write(
-          ("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json"
+          ("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:"
+                  + port
+                  + "\r\nContent-Type: application/json"
                   + "\r\nAccept: application/json, text/event-stream\r\nContent-Length: 52428800"
                   + "\r\n\r\n{\"jsonrpc\":")
               .getBytes(StandardCharsets.US_ASCII));

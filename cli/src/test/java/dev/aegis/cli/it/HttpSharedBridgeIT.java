@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code aegis-proxy --listen … --shared-upstream -- server-everything stdio}: one server process
  * for every MCP session. The SDK scenario runs as one session (and its DELETE leaves the server
- * running); two more sessions then send requests with the same ids and progress tokens at once,
- * and each gets its own answers and progress; every session has its own verifying chain.
+ * running); two more sessions then send requests with the same ids and progress tokens at once, and
+ * each gets its own answers and progress; every session has its own verifying chain.
  */
 class HttpSharedBridgeIT {
   @TempDir Path dir;
@@ -52,7 +52,9 @@ class HttpSharedBridgeIT {
       JsonNode initB = b.initialize();
       assertThat(initB.path("result")).isEqualTo(initA.path("result"));
       assertThat(a.sessionId()).isNotEqualTo(b.sessionId());
-      assertThat(proxy.process.descendants().count()).as("no server per session").isEqualTo(servers);
+      assertThat(proxy.process.descendants().count())
+          .as("no server per session")
+          .isEqualTo(servers);
 
       CompletableFuture<HttpResponse<String>> echoA = a.postAsync(echo("from-a"));
       CompletableFuture<HttpResponse<String>> echoB = b.postAsync(echo("from-b"));
@@ -65,7 +67,9 @@ class HttpSharedBridgeIT {
       CompletableFuture<HttpResponse<String>> longB = b.postAsync(longRunning());
       for (HttpResponse<String> r : List.of(longA.get(), longB.get())) {
         List<JsonNode> frames = RawMcpHttp.frames(r);
-        assertThat(frames.stream().filter(f -> f.path("method").asText().equals("notifications/progress")))
+        assertThat(
+                frames.stream()
+                    .filter(f -> f.path("method").asText().equals("notifications/progress")))
             .as("its own progress only, with its own token")
             .hasSize(2)
             .allSatisfy(f -> assertThat(f.at("/params/progressToken").asText()).isEqualTo("t"));

@@ -22,8 +22,7 @@ import java.util.TreeSet;
  * proposal, a model call, a memory access or a handoff request — not every event (the seed charged
  * three steps per proxied call). A <em>tool call</em> is a call that reached the tool
  * (TOOL_CALL_EXECUTED: allowed, or let through in audit mode). Taint (session mode): any tool
- * result or memory read taints the session; TERMINATION clears taint and sanitised keys (not one
- * marked {@code resumable}: the session continues after a proxy restart). Taint
+ * result or memory read taints the session; TERMINATION clears taint and sanitised keys. Taint
  * (flow mode, {@link TaintSettings#flow()}): an untrusted tool's result adds its sealed content
  * fingerprints, and a proposal is tainted when its arguments match one (or when untrusted content
  * could not be tracked: cut or missing fingerprints, memory reads); SANITIZED adds a key. Pinning:

@@ -52,27 +52,27 @@ final class ChildLink {
       List<String> command, McpSession session, int maxFrameBytes, Runnable onExit) {
     ChildLink link = launch(command, maxFrameBytes);
     link.startReading(
-            new Lines() {
-              @Override
-              public void line(byte[] line) {
-                Frame f = Frame.of(line);
-                route(session, f, session.onFrame(Direction.SERVER_TO_CLIENT, f).join(), link::write);
-              }
+        new Lines() {
+          @Override
+          public void line(byte[] line) {
+            Frame f = Frame.of(line);
+            route(session, f, session.onFrame(Direction.SERVER_TO_CLIENT, f).join(), link::write);
+          }
 
-              @Override
-              public void oversized(byte[] prefix, int prefixLength, long length, String sha) {
-                Frame head = Frame.ofPrefix(prefix, prefixLength);
-                route(
-                    session,
-                    null,
-                    session
-                        .core()
-                        .onOversized(Direction.SERVER_TO_CLIENT, head, length, sha, maxFrameBytes)
-                        .join(),
-                    link::write);
-              }
-            },
-            onExit);
+          @Override
+          public void oversized(byte[] prefix, int prefixLength, long length, String sha) {
+            Frame head = Frame.ofPrefix(prefix, prefixLength);
+            route(
+                session,
+                null,
+                session
+                    .core()
+                    .onOversized(Direction.SERVER_TO_CLIENT, head, length, sha, maxFrameBytes)
+                    .join(),
+                link::write);
+          }
+        },
+        onExit);
     return link;
   }
 

@@ -14,10 +14,10 @@ import java.net.UnknownHostException;
 
 /**
  * Installs the front half of a client connection's pipeline: TLS when configured, the HTTP codec
- * with the header limit, the aggregator with the body limit (413, closing the connection without reading the rest), and the
- * screening of oversized headers and disallowed origins, and the count of unanswered POSTs that
- * shutdown drains. Built once per listener; {@link #addHardening} runs on each new channel's event
- * loop.
+ * with the header limit, the aggregator with the body limit (413, closing the connection without
+ * reading the rest), and the screening of oversized headers and disallowed origins, and the count
+ * of unanswered POSTs that shutdown drains. Built once per listener; {@link #addHardening} runs on
+ * each new channel's event loop.
  */
 final class ListenerSetup {
   private static final int MAX_INITIAL_LINE = 8192;

@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the upstream gave that id; an id the proxy does not know (e.g. after a restart) continues the
  * session the id was bound to ({@link SessionFactory#resume}), else opens a new Aegis session for
  * it. An {@code initialize} without one opens a pending session, adopted under the id the
- * upstream's answer carries (and bound to it durably). A stateless 2026-07-28 request belongs to the
- * session of its key ({@link #forKey}), resumed or bound the same way. Other requests without one (a
- * server that issues no session ids) share one session per proxy. Bridged sessions are not resumed:
- * their server child is gone with the proxy, so an unknown id gets 404. Thread-safe.
+ * upstream's answer carries (and bound to it durably). A stateless 2026-07-28 request belongs to
+ * the session of its key ({@link #forKey}), resumed or bound the same way. Other requests without
+ * one (a server that issues no session ids) share one session per proxy. Bridged sessions are not
+ * resumed: their server child is gone with the proxy, so an unknown id gets 404. Thread-safe.
  */
 final class McpSessions {
   private static final System.Logger LOG = System.getLogger(McpSessions.class.getName());
@@ -143,8 +143,8 @@ final class McpSessions {
   }
 
   /**
-   * The session of a key the proxy has not seen since it started: the session bound to it, continued
-   * from its chain, else a new one bound to it. Worker thread only (store I/O).
+   * The session of a key the proxy has not seen since it started: the session bound to it,
+   * continued from its chain, else a new one bound to it. Worker thread only (store I/O).
    */
   private McpSession resumeOrStart(String kind, String digest) {
     if (!config.bridging()) {
@@ -154,8 +154,13 @@ final class McpSessions {
         s.resumable();
         all.add(s);
         System.err.println(
-            "aegis: session " + s.id() + " resumed from its chain (" + kind + " sha256:"
-                + digest.substring(0, 16) + ")");
+            "aegis: session "
+                + s.id()
+                + " resumed from its chain ("
+                + kind
+                + " sha256:"
+                + digest.substring(0, 16)
+                + ")");
         return s;
       }
     }
@@ -191,15 +196,20 @@ final class McpSessions {
     } catch (RuntimeException e) {
       LOG.log(
           System.Logger.Level.ERROR,
-          "session " + s.id() + ": its " + kind + " could not be stored (it will not be resumed"
-              + " after a restart): " + e);
+          "session "
+              + s.id()
+              + ": its "
+              + kind
+              + " could not be stored (it will not be resumed"
+              + " after a restart): "
+              + e);
     }
   }
 
   /**
-   * The server every session shares ({@code --shared-upstream}), started with the first session
-   * (or again after it exited: a new server, initialized by its first session). When it exits,
-   * every session using it ends.
+   * The server every session shares ({@code --shared-upstream}), started with the first session (or
+   * again after it exited: a new server, initialized by its first session). When it exits, every
+   * session using it ends.
    */
   private synchronized SharedChild sharedChild() {
     SharedChild c = shared;

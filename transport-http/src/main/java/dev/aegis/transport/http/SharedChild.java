@@ -63,11 +63,10 @@ final class SharedChild {
   }
 
   /**
-   * Starts the shared server; {@code onExit} runs (with it) when it closes its output. Throws {@link
-   * java.io.UncheckedIOException} when the command cannot start.
+   * Starts the shared server; {@code onExit} runs (with it) when it closes its output. Throws
+   * {@link java.io.UncheckedIOException} when the command cannot start.
    */
-  static SharedChild start(
-      List<String> command, int maxFrameBytes, Consumer<SharedChild> onExit) {
+  static SharedChild start(List<String> command, int maxFrameBytes, Consumer<SharedChild> onExit) {
     SharedChild shared = new SharedChild(ChildLink.launch(command, maxFrameBytes), maxFrameBytes);
     shared.link.startReading(
         new ChildLink.Lines() {
@@ -216,7 +215,8 @@ final class SharedChild {
           to = sessions.stream().findFirst().orElse(null);
         }
         if (to == null) {
-          LOG.log(System.Logger.Level.WARNING, "a request of the shared MCP server found no session");
+          LOG.log(
+              System.Logger.Level.WARNING, "a request of the shared MCP server found no session");
           return;
         }
         toSession(to, line);
