@@ -11,13 +11,11 @@ import dev.aegis.core.json.Json;
 import dev.aegis.core.pipeline.Direction;
 import dev.aegis.core.pipeline.ProxySession;
 import dev.aegis.core.pipeline.RateLimiter;
-import dev.aegis.core.pipeline.SessionChain;
 import dev.aegis.store.ChainStores;
 import dev.aegis.transport.http.HttpProxy;
 import dev.aegis.transport.http.HttpProxyConfig;
 import java.io.IOException;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -116,12 +114,7 @@ final class HttpLauncher {
     }
     m.openSessions(proxy, p -> p.sessions().size());
     return ProxyLauncher.startAdmin(
-        s,
-        w,
-        () -> {
-          List<SessionChain> live = proxy.sessions().stream().map(ProxySession::chain).toList();
-          return live;
-        });
+        s, w, () -> proxy.sessions().stream().map(ProxySession::chain).toList());
   }
 
   /** The SESSION_STARTED details of an HTTP session, as the stdio proxy writes its own. */

@@ -126,7 +126,7 @@ class HttpSessionResumeIT {
   }
 
   @Test
-  void aStatelessSessionKeyContinuesItsSessionAcrossARestart() throws Exception {
+  void aStatelessSessionKeyContinuesItsSessionAfterTheProxyWasKilled() throws Exception {
     Path manifest = dir.resolve("m.json");
     Files.writeString(
         manifest,
@@ -140,8 +140,8 @@ class HttpSessionResumeIT {
       try (ProxyProcess first =
           HttpPeers.proxy(dir.resolve("chain.db"), port, upstream.url(), manifest)) {
         assertThat(post2026(url, 1).body()).contains("Echo: call-1");
-        first.process.destroy();
-        assertThat(first.waitFor(30)).as(first.stderr()).isZero();
+        first.process.destroyForcibly(); // SIGKILL: no TERMINATION, the chain just stops
+        first.waitFor(30);
       }
       try (ProxyProcess second =
           HttpPeers.proxy(dir.resolve("chain.db"), port, upstream.url(), manifest)) {

@@ -44,8 +44,8 @@ final class SharedChild {
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   private final Map<String, Long> byToken = new ConcurrentHashMap<>();
   private final Set<McpSession> sessions = ConcurrentHashMap.newKeySet();
-  private final CompletableFuture<JsonNode> initializeResult = new CompletableFuture<>();
-  private boolean initializeSent;
+  private CompletableFuture<ObjectNode> initializeAnswer = new CompletableFuture<>(); // this
+  private boolean initializeSent; // guarded by this
   private boolean initializedSent;
   private volatile McpSession lastRequester;
   private volatile boolean exited;
@@ -106,7 +106,17 @@ final class SharedChild {
   /** The session ended: answers for its requests in flight are dropped. */
   void detach(McpSession s) {
     sessions.remove(s);
-    pending.values().removeIf(p -> p.session() == s);
+    for (Pending p : List.copyOf(pending.values())) {
+      if (p.session() == s && pending.values().remove(p) && p.initialize()) {
+        ObjectNode failed = Json.object().put("jsonrpc", "2.0");
+        failed
+            .putObject("error")
+            .put("code", -32603)
+            .put("message", "the session that initialized the shared MCP server ended first");
+        settleInitialize(failed);
+      }
+    }
+    byToken.values().removeIf(id -> !pending.containsKey(id));
     if (lastRequester == s) {
       lastRequester = null;
     }
@@ -141,7 +151,7 @@ final class SharedChild {
         if (initializeSent) {
           JsonNode id = tree.get("id");
           // never on the caller's thread: it may be the store's, which the answer's sealing needs
-          initializeResult.thenAcceptAsync(result -> answerInitialize(s, id, result), answers);
+          initializeAnswer.thenAcceptAsync(a -> answerInitialize(s, id, a), answers);
           return;
         }
         initializeSent = true;
@@ -193,11 +203,26 @@ final class SharedChild {
     return null;
   }
 
-  private void answerInitialize(McpSession s, JsonNode id, JsonNode result) {
-    ObjectNode answer = Json.object().put("jsonrpc", "2.0");
-    answer.set("id", id);
-    answer.set("result", result);
-    toSession(s, Json.write(answer).getBytes(StandardCharsets.UTF_8));
+  private void answerInitialize(McpSession s, JsonNode id, ObjectNode answer) {
+    ObjectNode mine = answer.deepCopy();
+    mine.set("id", id);
+    toSession(s, Json.write(mine).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The server answered the first {@code initialize} (or its session ended first): sessions waiting
+   * get the same answer; after a failure the next {@code initialize} reaches the server again.
+   */
+  private void settleInitialize(ObjectNode answer) {
+    CompletableFuture<ObjectNode> waiting;
+    synchronized (this) {
+      waiting = initializeAnswer;
+      if (!answer.has("result")) {
+        initializeSent = false;
+        initializeAnswer = new CompletableFuture<>();
+      }
+    }
+    waiting.complete(answer);
   }
 
   /** One line from the server (reader thread): routed to its session, restored. */
@@ -241,14 +266,7 @@ final class SharedChild {
       byToken.values().remove(tree.get("id").asLong());
     }
     if (p.initialize()) {
-      JsonNode result = tree.get("result");
-      if (result != null) {
-        initializeResult.complete(result);
-      } else { // a failed initialize: the next session's initialize tries again
-        synchronized (this) {
-          initializeSent = false;
-        }
-      }
+      settleInitialize(tree.deepCopy());
     }
     tree.set("id", p.id());
     toSession(p.session(), Json.write(tree).getBytes(StandardCharsets.UTF_8));
