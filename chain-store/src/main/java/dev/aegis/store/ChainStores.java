@@ -5,6 +5,7 @@ import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.chain.RedactionStore;
+import dev.aegis.core.chain.SessionKeyStore;
 import dev.aegis.core.checkpoint.CheckpointStore;
 import dev.aegis.core.pins.PinStore;
 import java.nio.file.Path;
@@ -124,6 +125,14 @@ public final class ChainStores {
   /** The body keys a store opened here encrypts with, if any. */
   public static Optional<BodyKeys> bodyKeys(ChainStore store) {
     return jdbc(store).bodies().keys();
+  }
+
+  /**
+   * The session keys kept beside the chain in a store this class opened ({@code session_keys}):
+   * usable while the store is open. Throws {@link IllegalArgumentException} for another store.
+   */
+  public static SessionKeyStore sessionKeys(ChainStore store) {
+    return new JdbcSessionKeyStore(jdbc(store));
   }
 
   private static JdbcChainStore jdbc(ChainStore store) {

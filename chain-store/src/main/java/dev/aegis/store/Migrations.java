@@ -25,7 +25,8 @@ final class Migrations {
           "V1__init.sql",
           "V2__approvals.sql",
           "V3__tool_pins.sql",
-          "V4__checkpoints_redactions.sql");
+          "V4__checkpoints_redactions.sql",
+          "V5__session_keys.sql");
 
   private static final String CREATE_VERSION_TABLE =
       "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"

@@ -9,6 +9,7 @@ import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.chain.ChainStoreException.Reason;
 import dev.aegis.core.chain.ChainVerifier;
+import dev.aegis.core.chain.SessionKeyStore;
 import dev.aegis.core.chain.SessionSummary;
 import dev.aegis.core.chain.VerifyResult;
 import java.sql.Connection;
@@ -324,6 +325,22 @@ abstract class ChainStoreContractTest {
         .isInstanceOfSatisfying(
             ChainStoreException.class, e -> assertThat(e.reason()).isEqualTo(Reason.STORE_CLOSED));
     assertThat(verify(track(open()), T, "s").events()).isEqualTo(500);
+  }
+
+  @Test
+  void sessionKeysAreFoundByDigestAndRebound() {
+    SessionKeyStore keys = ChainStores.sessionKeys(store);
+    String digest = "ab".repeat(32);
+    assertThat(keys.find(T, "up", "mcp_session_id", digest)).isEmpty();
+    keys.bind(T, "up", "mcp_session_id", digest, "s1");
+    assertThat(keys.find(T, "up", "mcp_session_id", digest)).contains("s1");
+    assertThat(keys.find(T, "up", "session_key", digest)).as("kinds are apart").isEmpty();
+    assertThat(keys.find(T, "other", "mcp_session_id", digest)).as("upstreams").isEmpty();
+    assertThat(keys.find("other", "up", "mcp_session_id", digest)).as("tenants").isEmpty();
+    keys.bind(T, "up", "mcp_session_id", digest, "s2");
+    assertThat(ChainStores.sessionKeys(track(open())).find(T, "up", "mcp_session_id", digest))
+        .as("the last binding, seen by another store instance")
+        .contains("s2");
   }
 
   @Test

@@ -244,10 +244,12 @@ abstract class PinStoreContractTest {
   void anOlderStoreGetsThePinTableWhenOpened() throws SQLException {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
-      // back to schema version 2: without the pins (V3) and the checkpoints and redactions (V4)
+      // back to schema version 2: without the pins (V3) and the checkpoints and redactions (V4),
+      // the session keys (V5)
       s.execute("DROP TABLE tool_pins");
       s.execute("DROP TABLE checkpoints");
       s.execute("DROP TABLE redactions");
+      s.execute("DROP TABLE session_keys");
       s.execute("DELETE FROM schema_version WHERE version >= 3");
     }
     track(open());

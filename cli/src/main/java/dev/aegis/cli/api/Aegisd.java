@@ -198,9 +198,9 @@ public final class Aegisd implements Callable<Integer> {
       ChainStore raw,
       GuardFactory guards,
       PrometheusMetrics metrics) {
-    ApiContext ctx =
-        new ApiContext(
-            new MeteredChainStore(raw, metrics), raw, guards, metrics, InstantSource.system());
+    MeteredChainStore store = new MeteredChainStore(raw, metrics);
+    metrics.sealingQueue(store, MeteredChainStore::queued);
+    ApiContext ctx = new ApiContext(store, raw, guards, metrics, InstantSource.system());
     ControlApi api;
     try {
       api = ControlApi.start(address, ctx, tokens, tls);

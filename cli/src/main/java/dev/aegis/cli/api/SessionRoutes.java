@@ -1,21 +1,28 @@
 package dev.aegis.cli.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.chain.ChainHead;
 import dev.aegis.core.chain.ChainVerifier;
+import dev.aegis.core.chain.SessionSummary;
 import dev.aegis.core.chain.VerifyResult;
 import dev.aegis.core.event.Envelope;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.event.EventType;
 import dev.aegis.core.json.Json;
+import dev.aegis.core.pipeline.SessionChain;
 import dev.aegis.guard.state.SessionState;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Per-session routes: {@code GET …/snapshot} (the reducer's state rebuilt from the chain, any
- * session), {@code GET …/verify} (every hash, link and seq), and {@code POST …/sanitize} (seals
- * SANITIZED, only into sessions the server owns). {@code tenant_id} defaults to {@code default}.
+ * Session routes: {@code GET /v1/sessions} (the store's chains, each marked {@code live} when a
+ * proxy beside the API serves it now; {@code live=true} lists only those), {@code GET …/snapshot}
+ * (the reducer's state rebuilt from the chain, any session), {@code GET …/verify} (every hash, link
+ * and seq), and {@code POST …/sanitize} (seals SANITIZED, only into sessions the server owns).
+ * {@code tenant_id} defaults to {@code default}.
  */
 final class SessionRoutes {
   private static final String SESSION = "/v1/sessions/(?<id>[^/]+)";
@@ -31,6 +38,7 @@ final class SessionRoutes {
   }
 
   void install(ControlApi api) {
+    api.route("GET", "/v1/sessions", this::list);
     api.route("GET", SESSION + "/snapshot", this::snapshot);
     api.route("GET", SESSION + "/verify", this::verify);
     api.route("POST", SESSION + "/sanitize", this::sanitize);
@@ -40,6 +48,43 @@ final class SessionRoutes {
     return ctx.store()
         .head(tenant, session)
         .orElseThrow(() -> ApiException.notFound("no such session: " + tenant + "/" + session));
+  }
+
+  private void list(ApiExchange x) throws IOException {
+    String tenant = x.query("tenant_id", null);
+    boolean onlyLive = "true".equals(x.query("live", "false"));
+    Map<String, SessionChain> live = new HashMap<>();
+    for (SessionChain c : ctx.live().get()) {
+      if (tenant == null || tenant.equals(c.tenantId())) {
+        live.put(c.tenantId() + "\n" + c.sessionId(), c);
+      }
+    }
+    ArrayNode out = Json.object().arrayNode();
+    for (SessionSummary s : ctx.store().sessions(tenant)) {
+      SessionChain c = live.remove(s.tenantId() + "\n" + s.sessionId());
+      if (onlyLive && c == null) {
+        continue;
+      }
+      ObjectNode o = out.addObject();
+      o.put("tenant_id", s.tenantId());
+      o.put("session_id", s.sessionId());
+      o.put("events", s.events());
+      o.put("first_ts_unix_ms", s.firstTsUnixMs());
+      o.put("last_ts_unix_ms", s.lastTsUnixMs());
+      o.put("last_event_type", s.lastEventType());
+      o.put("status", s.status());
+      o.put("live", c != null);
+    }
+    for (SessionChain c : live.values()) { // opened since the store was listed
+      out.addObject()
+          .put("tenant_id", c.tenantId())
+          .put("session_id", c.sessionId())
+          .put("status", "open")
+          .put("live", true);
+    }
+    ObjectNode body = Json.object();
+    body.set("sessions", out);
+    x.send(200, body);
   }
 
   private void snapshot(ApiExchange x) throws IOException {

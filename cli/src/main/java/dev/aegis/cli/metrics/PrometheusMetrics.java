@@ -15,7 +15,8 @@ import java.util.function.ToLongFunction;
 /**
  * The metrics of one process (aegis-proxy or aegisd) in a Micrometer registry, scraped as
  * Prometheus text: decisions by engine, outcome and reason with a latency histogram, store commit
- * latency by result, frames by direction, open sessions and ingested events. Thread-safe.
+ * latency by result, the sealing queue depth, frames by direction, open sessions and ingested
+ * events. Thread-safe.
  */
 public final class PrometheusMetrics implements ProxyMetrics {
   private final PrometheusMeterRegistry registry =
@@ -69,6 +70,13 @@ public final class PrometheusMetrics implements ProxyMetrics {
   public <T> void openSessions(T source, ToDoubleFunction<T> count) {
     Gauge.builder("aegis.sessions.open", source, count)
         .description("Sessions open in this process")
+        .register(registry);
+  }
+
+  /** Events handed to the chain store and not yet durable, read from {@code source} at scrape. */
+  public <T> void sealingQueue(T source, ToDoubleFunction<T> depth) {
+    Gauge.builder("aegis.sealing.queue", source, depth)
+        .description("Events sealed and queued for the chain store, not yet committed")
         .register(registry);
   }
 

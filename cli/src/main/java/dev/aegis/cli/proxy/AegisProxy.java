@@ -86,6 +86,7 @@ public final class AegisProxy implements Callable<Integer> {
           "upstream",
           "mcp-path",
           "session-idle",
+          "shared-upstream",
           "tls-cert",
           "tls-key",
           "tls-client-ca",
@@ -323,6 +324,13 @@ public final class AegisProxy implements Callable<Integer> {
           "With --listen: an MCP session without traffic this long is closed and its"
               + " termination sealed (default 30m).")
   String sessionIdle;
+
+  @Option(
+      names = "--shared-upstream",
+      description =
+          "With --listen … -- CMD: one server process for every MCP session instead of one each"
+              + " (request ids and progress tokens are rewritten per session).")
+  Boolean sharedUpstream;
 
   @Option(
       names = "--trusted-key",
@@ -611,8 +619,12 @@ public final class AegisProxy implements Callable<Integer> {
                 ? HttpHardening.DEFAULT_MAX_HEADER_BYTES
                 : toInt(Sizes.bytes("max-header-bytes", headerLimit)),
             pathOrNull(
-                file.pick(
-                    upstreamCa == null ? null : upstreamCa.toString(), "upstream-ca", null))));
+                file.pick(upstreamCa == null ? null : upstreamCa.toString(), "upstream-ca", null))),
+        Boolean.parseBoolean(
+            file.pick(
+                sharedUpstream == null ? null : sharedUpstream.toString(),
+                "shared-upstream",
+                "false")));
   }
 
   private static List<Path> defaultOpaDirs() {

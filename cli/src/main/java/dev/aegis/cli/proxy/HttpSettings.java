@@ -8,9 +8,9 @@ import java.time.Duration;
 
 /**
  * The Streamable HTTP side of aegis-proxy ({@code --listen}, {@code --upstream}, {@code
- * --mcp-path}, {@code --session-idle}, and TLS, origins and request limits), validated on
- * construction. {@code upstream} is null when a stdio server is bridged ({@code --listen … --
- * CMD}).
+ * --mcp-path}, {@code --session-idle}, {@code --shared-upstream}, and TLS, origins and request
+ * limits), validated on construction. {@code upstream} is null when a stdio server is bridged
+ * ({@code --listen … -- CMD}).
  */
 record HttpSettings(
     String host,
@@ -18,7 +18,8 @@ record HttpSettings(
     URI upstream,
     String mcpPath,
     Duration sessionIdle,
-    HttpHardening hardening) {
+    HttpHardening hardening,
+    boolean sharedUpstream) {
   static final String DEFAULT_HOST = "127.0.0.1";
 
   HttpSettings {
@@ -27,6 +28,10 @@ record HttpSettings(
             || upstream.getHost() == null)) {
       throw new IllegalArgumentException(
           "upstream: " + upstream + " (expected: http://HOST[:PORT]/PATH or https://…)");
+    }
+    if (sharedUpstream && upstream != null) {
+      throw new IllegalArgumentException(
+          "shared-upstream: given with --upstream (expected: only when bridging --listen … -- CMD)");
     }
     if (!mcpPath.startsWith("/")) {
       throw new IllegalArgumentException("mcp-path: " + mcpPath + " (expected: starts with /)");
@@ -44,7 +49,8 @@ record HttpSettings(
       String upstream,
       String mcpPath,
       Duration sessionIdle,
-      HttpHardening hardening) {
+      HttpHardening hardening,
+      boolean sharedUpstream) {
     String host = DEFAULT_HOST;
     String port = listen;
     int colon = listen.lastIndexOf(':');
@@ -73,7 +79,7 @@ record HttpSettings(
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("upstream: " + upstream + " (" + e.getMessage() + ")");
     }
-    return new HttpSettings(host, p, u, mcpPath, sessionIdle, hardening);
+    return new HttpSettings(host, p, u, mcpPath, sessionIdle, hardening, sharedUpstream);
   }
 
   /**

@@ -43,7 +43,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * Wires the proxy of one process: the store, the guard and approvals, then either the stdio proxy
@@ -117,17 +119,25 @@ final class ProxyLauncher {
       return 2;
     }
     try (checkpointer) {
-      return runGuarded(s, new Wiring(store, guards, metrics, tokens), approvals, checkpointer);
+      Wiring w = new Wiring(store, new MeteredChainStore(store, metrics), guards, metrics, tokens);
+      return runGuarded(s, w, approvals, checkpointer);
     } finally {
       guards.close();
     }
   }
 
-  /** The parts a run shares with its control API: the store (plain and metered) and metrics. */
-  private record Wiring(
-      ChainStore rawStore, GuardFactory guards, PrometheusMetrics metrics, BearerTokens tokens) {
-    ChainStore store() {
-      return new MeteredChainStore(rawStore, metrics);
+  /**
+   * The parts a run shares with its control API: the store (plain, and metered for the chains) and
+   * metrics. Registers the sealing queue gauge of the metered store.
+   */
+  record Wiring(
+      ChainStore rawStore,
+      MeteredChainStore store,
+      GuardFactory guards,
+      PrometheusMetrics metrics,
+      BearerTokens tokens) {
+    Wiring {
+      metrics.sealingQueue(store, MeteredChainStore::queued);
     }
   }
 
@@ -136,7 +146,7 @@ final class ProxyLauncher {
     ChainStore store = w.rawStore();
     GuardFactory guards = w.guards();
     if (s.http() != null) {
-      return HttpLauncher.run(s, store, guards, approvals);
+      return HttpLauncher.run(s, w, approvals, checkpointer);
     }
     SessionChain chain;
     ProxySession session;
@@ -198,10 +208,21 @@ final class ProxyLauncher {
       m.frames(d.wireName(), session, x -> x.sealedFrames(d));
     }
     m.openSessions(session, x -> 1);
+    return startAdmin(s, w, () -> List.of(session.chain()));
+  }
+
+  /**
+   * Starts the control API when --admin-listen is set (else returns null), listing the chains
+   * {@code live} gives as the sessions this proxy serves now.
+   */
+  static ControlApi startAdmin(ProxySettings s, Wiring w, Supplier<List<SessionChain>> live)
+      throws IOException {
     if (s.adminListen() == null) {
       return null;
     }
-    ApiContext ctx = new ApiContext(w.store(), w.rawStore(), w.guards(), m, InstantSource.system());
+    ApiContext ctx =
+        new ApiContext(
+            w.store(), w.rawStore(), w.guards(), w.metrics(), InstantSource.system(), live);
     ControlApi api = ControlApi.start(s.adminListen(), ctx, w.tokens(), s.adminTls());
     System.err.println(
         "aegis: control API on "

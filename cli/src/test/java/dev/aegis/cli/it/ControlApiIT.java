@@ -158,6 +158,11 @@ class ControlApiIT {
     List<String> types = new ArrayList<>();
     list.body.path("events").forEach(x -> types.add(x.path("event_type").asText()));
     assertThat(types).containsExactly("TOOL_CALL_PROPOSED", "POLICY_DECISION", "TOOL_CALL_ALLOWED");
+    Answer sessions = api("GET", "/v1/sessions?tenant_id=acme", null);
+    assertThat(sessions.body.at("/sessions/0/session_id").asText()).isEqualTo("sess-001");
+    assertThat(sessions.body.at("/sessions/0/events").asLong()).isEqualTo(3);
+    assertThat(sessions.body.at("/sessions/0/live").asBoolean()).as("aegisd serves none").isFalse();
+    assertThat(api("GET", "/v1/sessions?live=true", null).body.path("sessions")).isEmpty();
   }
 
   @Test

@@ -167,6 +167,9 @@ public final class SessionState {
         catalogDigest = EnvelopeHasher.hashOf(pinnedDigests);
         break;
       case "TERMINATION":
+        if (p.path("resumable").asBoolean(false)) {
+          break; // the proxy stopped, the MCP session goes on after a restart: so does its taint
+        }
         tainted = false;
         sanitizedKeys.clear();
         if (flow != null) {

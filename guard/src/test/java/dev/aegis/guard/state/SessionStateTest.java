@@ -130,6 +130,17 @@ class SessionStateTest {
   }
 
   @Test
+  void aResumableTerminationKeepsTaintAndSanitisedKeys() {
+    allowAndResult(propose("fetch", "u", 0), "fetch", "d", 0);
+    feed("SANITIZED", Json.object().put("key", "k1"), 0);
+    feed("TERMINATION", Json.object().put("resumable", true), 0);
+    feed("SESSION_STARTED", Json.object().put("resumed_at_seq", 9), 0);
+    PolicySnapshot after = state.snapshotFor(propose("write_file", "y", 0));
+    assertThat(after.tainted()).isTrue();
+    assertThat(after.sanitizedKeys()).containsExactly("k1");
+  }
+
+  @Test
   void replayingTheSameEventsGivesTheSameStateHash() {
     feed("SESSION_STARTED", Json.object(), 10);
     allowAndResult(propose("a", "1", 20), "a", "d", 30);

@@ -12,46 +12,90 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * The stdio MCP server of one bridged session: frames travelling to the server are written to its
- * stdin; its stdout is read on a thread of its own, each line handed to the core in order and the
- * core's result routed through the session (answers to the exchange waiting for their id, the rest
- * to the session's GET stream). {@link #write} is thread-safe.
+ * A bridged stdio MCP server: frames travelling to the server are written to its stdin; its stdout
+ * is read on a thread of its own and each line handed, in order, to the {@link Lines} it was
+ * started with: the one session it serves ({@link #forSession}), or the {@link SharedChild} that
+ * demultiplexes it between sessions. {@link #write} is thread-safe.
  */
 final class ChildLink {
   private static final System.Logger LOG = System.getLogger(ChildLink.class.getName());
 
+  /** Where the server's output goes, line by line, on the reader thread. */
+  interface Lines {
+    /** One whole line (a frame). */
+    void line(byte[] line);
+
+    /** A line over the frame limit: its first bytes, its length and digest. */
+    void oversized(byte[] prefix, int prefixLength, long length, String sha256);
+  }
+
   private final ChildProcess child;
   private final OutputStream stdin;
-  private final McpSession session;
   private final int maxFrameBytes;
   private boolean broken;
 
-  private ChildLink(ChildProcess child, McpSession session, int maxFrameBytes) {
+  private ChildLink(ChildProcess child, int maxFrameBytes) {
     this.child = child;
     this.stdin = child.stdin();
-    this.session = session;
     this.maxFrameBytes = maxFrameBytes;
   }
 
   /**
-   * Starts the command for {@code session} and its reader; {@code onExit} runs when the server
-   * closes its output. Throws {@link UncheckedIOException} when the command cannot start.
+   * Starts the command for {@code session} alone and its reader, each line going through the
+   * session's core and routed ({@link #route}); {@code onExit} runs when the server closes its
+   * output. Throws {@link UncheckedIOException} when the command cannot start.
    */
-  static ChildLink start(
+  static ChildLink forSession(
       List<String> command, McpSession session, int maxFrameBytes, Runnable onExit) {
-    ChildProcess child;
+    ChildLink link = launch(command, maxFrameBytes);
+    link.startReading(
+        new Lines() {
+          @Override
+          public void line(byte[] line) {
+            Frame f = Frame.of(line);
+            route(session, f, session.onFrame(Direction.SERVER_TO_CLIENT, f).join(), link::write);
+          }
+
+          @Override
+          public void oversized(byte[] prefix, int prefixLength, long length, String sha) {
+            Frame head = Frame.ofPrefix(prefix, prefixLength);
+            route(
+                session,
+                null,
+                session
+                    .core()
+                    .onOversized(Direction.SERVER_TO_CLIENT, head, length, sha, maxFrameBytes)
+                    .join(),
+                link::write);
+          }
+        },
+        onExit);
+    return link;
+  }
+
+  /**
+   * Starts the command, not reading its output yet ({@link #startReading}). Throws {@link
+   * UncheckedIOException} when the command cannot start.
+   */
+  static ChildLink launch(List<String> command, int maxFrameBytes) {
     try {
-      child = ChildProcess.start(command);
+      return new ChildLink(ChildProcess.start(command), maxFrameBytes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start MCP server " + command.get(0), e);
     }
-    ChildLink link = new ChildLink(child, session, maxFrameBytes);
-    Thread reader = new Thread(() -> link.read(onExit), "aegis-bridge-reader");
+  }
+
+  /**
+   * Starts the reader thread handing each line to {@code lines}; {@code onExit} runs when the
+   * server closes its output. Call once.
+   */
+  void startReading(Lines lines, Runnable onExit) {
+    Thread reader = new Thread(() -> read(lines, onExit), "aegis-bridge-reader");
     reader.setDaemon(true);
     reader.start();
-    return link;
   }
 
   /** Writes one frame and its newline to the server's stdin. */
@@ -88,26 +132,19 @@ final class ChildLink {
     }
   }
 
-  private void read(Runnable onExit) {
+  private void read(Lines lines, Runnable onExit) {
     LineFrameDecoder decoder =
         new LineFrameDecoder(
             maxFrameBytes,
             new LineFrameDecoder.Listener() {
               @Override
               public void onLine(byte[] line) {
-                Frame f = Frame.of(line);
-                act(f, session.onFrame(Direction.SERVER_TO_CLIENT, f).join());
+                lines.line(line);
               }
 
               @Override
               public void onOversized(byte[] prefix, int prefixLength, long length, String sha) {
-                Frame head = Frame.ofPrefix(prefix, prefixLength);
-                act(
-                    null,
-                    session
-                        .core()
-                        .onOversized(Direction.SERVER_TO_CLIENT, head, length, sha, maxFrameBytes)
-                        .join());
+                lines.oversized(prefix, prefixLength, length, sha);
               }
             });
     byte[] buf = new byte[64 * 1024];
@@ -123,14 +160,18 @@ final class ChildLink {
     onExit.run();
   }
 
-  private void act(Frame frame, Action a) {
+  /**
+   * Carries out the core's action on a frame from the server: forwarded or replied frames for the
+   * client go to {@code session}, replies for the server to {@code toServer}.
+   */
+  static void route(McpSession session, Frame frame, Action a, Consumer<byte[]> toServer) {
     switch (a.type()) {
       case FORWARD -> session.deliver(frame.bytes());
       case REPLY -> {
         if (a.replyDirection() == Direction.SERVER_TO_CLIENT) {
           session.deliver(a.reply());
         } else {
-          write(a.reply());
+          toServer.accept(a.reply());
         }
       }
       case DROP ->

@@ -2,6 +2,8 @@ package dev.aegis.transport.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.aegis.core.pipeline.Direction;
+import dev.aegis.core.pipeline.ProxySession;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -14,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +129,16 @@ public final class HttpProxy implements AutoCloseable {
   /** The bound address (the actual port when 0 was asked for). */
   public InetSocketAddress localAddress() {
     return (InetSocketAddress) server.localAddress();
+  }
+
+  /** The core sessions open now (a snapshot; any thread). */
+  public List<ProxySession> sessions() {
+    return sessions.live();
+  }
+
+  /** Frame events sealed in {@code direction} by every session so far, ended ones included. */
+  public long sealedFrames(Direction direction) {
+    return sessions.sealedFrames(direction);
   }
 
   /** Blocks until {@link #close} has run. */

@@ -18,6 +18,7 @@ import java.util.List;
  * @param maxBodyBytes largest request body, JSON answer or server-sent event
  * @param sessionIdle how long a session may go without traffic before it is closed
  * @param shutdownGrace how long a bridged server may take to exit after its stdin is closed
+ * @param sharedUpstream when bridging, one server child for every session instead of one each
  */
 public record HttpProxyConfig(
     String host,
@@ -27,12 +28,26 @@ public record HttpProxyConfig(
     String mcpPath,
     int maxBodyBytes,
     Duration sessionIdle,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    boolean sharedUpstream) {
   /** The MCP endpoint path when none is given. */
   public static final String DEFAULT_MCP_PATH = "/mcp";
 
   /** Sessions idle this long are closed with a termination event. */
   public static final Duration DEFAULT_SESSION_IDLE = Duration.ofMinutes(30);
+
+  /** As the canonical constructor, with a child per bridged session. */
+  public HttpProxyConfig(
+      String host,
+      int port,
+      URI upstream,
+      List<String> command,
+      String mcpPath,
+      int maxBodyBytes,
+      Duration sessionIdle,
+      Duration shutdownGrace) {
+    this(host, port, upstream, command, mcpPath, maxBodyBytes, sessionIdle, shutdownGrace, false);
+  }
 
   /** Validates every field. */
   public HttpProxyConfig {
@@ -53,6 +68,10 @@ public record HttpProxyConfig(
             || upstream.getHost() == null)) {
       throw new IllegalArgumentException(
           "upstream: " + upstream + " (expected: http://HOST[:PORT]/PATH or https://…)");
+    }
+    if (sharedUpstream && upstream != null) {
+      throw new IllegalArgumentException(
+          "sharedUpstream: true with upstream " + upstream + " (expected: only when bridging)");
     }
     if (!mcpPath.startsWith("/")) {
       throw new IllegalArgumentException("mcpPath: " + mcpPath + " (expected: starts with /)");

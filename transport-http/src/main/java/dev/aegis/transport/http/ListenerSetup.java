@@ -2,7 +2,6 @@ package dev.aegis.transport.http;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
@@ -15,10 +14,10 @@ import java.net.UnknownHostException;
 
 /**
  * Installs the front half of a client connection's pipeline: TLS when configured, the HTTP codec
- * with the header limit, the aggregator with the body limit (which answers 413 itself), and the
- * screening of oversized headers and disallowed origins, and the count of unanswered POSTs that
- * shutdown drains. Built once per listener; {@link #addHardening} runs on each new channel's event
- * loop.
+ * with the header limit, the aggregator with the body limit (413, closing the connection without
+ * reading the rest), and the screening of oversized headers and disallowed origins, and the count
+ * of unanswered POSTs that shutdown drains. Built once per listener; {@link #addHardening} runs on
+ * each new channel's event loop.
  */
 final class ListenerSetup {
   private static final int MAX_INITIAL_LINE = 8192;
@@ -67,7 +66,7 @@ final class ListenerSetup {
       p.addLast("tls", ssl.newHandler(ch.alloc()));
     }
     p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, hardening.maxHeaderBytes(), MAX_CHUNK))
-        .addLast(new HttpObjectAggregator(hardening.maxRequestBytes()))
+        .addLast(new BodyLimitAggregator(hardening.maxRequestBytes()))
         .addLast(new RequestScreeningHandler(origins))
         .addLast(new InFlightHandler(inFlight));
   }

@@ -40,9 +40,11 @@ final class McpSession {
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile Exchange serverStream;
   private volatile ChildLink child;
+  private volatile SharedChild shared;
   private volatile Duration childGrace = Duration.ZERO;
   private volatile HttpHeaders clientHeaders = new DefaultHttpHeaders();
   private volatile String mcpSessionId;
+  private volatile boolean resumable;
   private volatile long lastActiveNanos = System.nanoTime();
 
   McpSession(ProxySession core, Executor pool, Relay relay) {
@@ -150,6 +152,15 @@ final class McpSession {
     return true;
   }
 
+  /** Marks the session as one a restarted proxy can continue (its key is bound durably). */
+  void resumable() {
+    resumable = true;
+  }
+
+  boolean isResumable() {
+    return resumable;
+  }
+
   boolean ended() {
     return ended.get();
   }
@@ -160,16 +171,31 @@ final class McpSession {
     this.childGrace = grace;
   }
 
+  /** Bridging with {@code --shared-upstream}: the server this session shares with the others. */
+  void shared(SharedChild server) {
+    this.shared = server;
+    server.attach(this);
+  }
+
+  boolean usesShared(SharedChild server) {
+    return shared == server;
+  }
+
   /** Writes a frame the core forwards to the bridged server. */
   void toChild(byte[] frame) {
-    child.write(frame);
+    SharedChild s = shared;
+    if (s != null) {
+      s.write(this, frame);
+    } else {
+      child.write(frame);
+    }
   }
 
   private void output(Direction direction, byte[] frame) {
     touch();
     ChildLink c = child;
-    if (direction == Direction.CLIENT_TO_SERVER && c != null) {
-      c.write(frame);
+    if (direction == Direction.CLIENT_TO_SERVER && (c != null || shared != null)) {
+      toChild(frame);
     } else if (direction == Direction.CLIENT_TO_SERVER) {
       relay.fromSession(this, frame);
     } else {
@@ -227,13 +253,29 @@ final class McpSession {
    * TERMINATION (blocking until durable). False if it had already ended.
    */
   boolean terminate(String reason) {
+    return terminate(reason, false);
+  }
+
+  /**
+   * As {@link #terminate(String)}; {@code resumable} (the proxy stops, the upstream's session lives
+   * on) puts {@code "resumable": true} in TERMINATION, so a restarted proxy continues the session.
+   */
+  boolean terminate(String reason, boolean resumable) {
     if (!ended.compareAndSet(false, true)) {
       return false;
     }
     ObjectNode info = Json.object().put("reason", reason).put("transport", "http");
+    if (resumable) {
+      info.put("resumable", true);
+    }
     ChildLink c = child;
     if (c != null) {
       info.put("exit_code", c.stop(childGrace));
+    }
+    SharedChild sc = shared;
+    if (sc != null) {
+      sc.detach(this);
+      info.put("shared_upstream", true);
     }
     for (byte[] reply : core.upstreamClosed(reason)) {
       deliver(reply);
