@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
-      "Wraps a stdio MCP server (or, with --listen, fronts a Streamable HTTP one): relays every"
+      "Wraps a stdio MCP server (or, with --listen, fronts a Streamable HTTP one; with --upstream"
+          + " alone, relays a stdio client to a Streamable HTTP server): relays every"
           + " JSON-RPC frame byte for byte and seals each one, in both directions, into a"
           + " tamper-evident hash chain.",
       ""
