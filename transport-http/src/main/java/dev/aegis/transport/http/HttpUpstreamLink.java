@@ -16,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +37,7 @@ import java.util.function.Consumer;
  * session's GET stream are read back as lines. The initialize answer's {@code Mcp-Session-Id} and
  * negotiated version go on every later request; a broken event stream is resumed with {@code
  * Last-Event-ID}; an HTTP error answers the request with a JSON-RPC error; an unreachable upstream
- * ends the stream like a child that exits. Writes come from the stdio proxy's one writer; responses
+ * ends the stream like a child that exits. Writes never block (POSTs are asynchronous); responses
  * are read on a pool of daemon threads.
  */
 public final class HttpUpstreamLink implements ServerLink {
@@ -58,6 +60,8 @@ public final class HttpUpstreamLink implements ServerLink {
   private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> initialized = new CompletableFuture<>();
   private final AtomicBoolean serverStream = new AtomicBoolean();
+  private final Object order = new Object();
+  private List<byte[]> held; // frames waiting for the initialize answer; guarded by order
   private volatile JsonRpcId initializeId;
   private volatile boolean stopping;
   private volatile String gone;
@@ -118,8 +122,33 @@ public final class HttpUpstreamLink implements ServerLink {
     return toServer;
   }
 
-  /** POSTs one frame the core let through; waits only for the initialize answer. */
+  /**
+   * POSTs one frame the core let through. While initialize is unanswered, later frames are held
+   * (they need its session id and version) and POSTed in order once it is; never blocks.
+   */
   private void send(byte[] bytes) {
+    synchronized (order) {
+      if (held != null) {
+        held.add(bytes);
+        return;
+      }
+      post(bytes);
+    }
+  }
+
+  /** Sends the frames held while initialize was unanswered, in order, then stops holding. */
+  private void release() {
+    synchronized (order) {
+      List<byte[]> frames = held;
+      held = null;
+      if (frames != null) {
+        frames.forEach(this::post);
+      }
+    }
+  }
+
+  /** Called with {@link #order} held, so POSTs leave in the order the frames came. */
+  private void post(byte[] bytes) {
     if (gone != null || stopping) {
       return; // the session is ending: the core answers what is still waiting
     }
@@ -127,6 +156,7 @@ public final class HttpUpstreamLink implements ServerLink {
     boolean init = f.kind() == FrameKind.REQUEST && "initialize".equals(f.method());
     if (init) {
       initializeId = f.id();
+      held = new ArrayList<>();
     }
     CompletableFuture<Void> done =
         client
@@ -139,8 +169,8 @@ public final class HttpUpstreamLink implements ServerLink {
                 });
     inFlight.add(done);
     done.whenComplete((ok, err) -> inFlight.remove(done));
-    if (init) { // later requests need its session id and version
-      CompletableFuture.anyOf(initialized, done).join();
+    if (init) { // the answer was relayed, refused, or never came: release what waits
+      CompletableFuture.anyOf(initialized, done).thenRunAsync(this::release, readers);
     } else if (f.kind() == FrameKind.NOTIFICATION
         && "notifications/initialized".equals(f.method())) {
       done.thenRun(this::openServerStream);
