@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.aegis.core.json.Json;
+import dev.aegis.transport.http.TlsFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -76,6 +79,42 @@ class StdioHttpResumeIT {
         .filteredOn(s -> s.method().equals("GET resume"))
         .extracting(Seen::lastEvent)
         .containsExactly("ev-1");
+  }
+
+  @Test
+  void anHttpsUpstreamIsTrustedThroughUpstreamCaAndRefusedWithoutIt() throws Exception {
+    TestPki pki = TestPki.create(dir);
+    HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setHttpsConfigurator(
+        new HttpsConfigurator(new TlsFiles(pki.serverCert, pki.serverKey, null).serverContext()));
+    Queue<Seen> seen = new ConcurrentLinkedQueue<>();
+    server.createContext("/mcp", ex -> answer(ex, seen));
+    server.start();
+    String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/mcp";
+    String store = "sqlite:" + dir.resolve("tls.db");
+    try {
+      try (ProxyProcess proxy =
+          ProxyProcess.start(
+              "aegis-proxy",
+              List.of(
+                  "--store", store, "--upstream-ca", pki.caCert.toString(), "--upstream", url))) {
+        proxy.send(McpLines.INIT);
+        assertThat(McpLines.answer(proxy, 0).at("/result/serverInfo/name").asText())
+            .isEqualTo("fake");
+        proxy.closeStdin();
+        assertThat(proxy.waitFor(60)).as(proxy.stderr()).isZero();
+      }
+      try (ProxyProcess proxy =
+          ProxyProcess.start("aegis-proxy", List.of("--store", store, "--upstream", url))) {
+        proxy.send(McpLines.INIT); // the JDK's trust store does not know the test CA
+        assertThat(McpLines.answer(proxy, 0).at("/error/data/reason").asText())
+            .isEqualTo("UPSTREAM_CLOSED");
+        assertThat(proxy.waitFor(60)).as(proxy.stderr()).isEqualTo(69);
+      }
+    } finally {
+      server.stop(0);
+    }
+    assertThat(seen).extracting(Seen::method).containsOnlyOnce("POST initialize");
   }
 
   private static void answer(HttpExchange ex, Queue<Seen> seen) throws IOException {
