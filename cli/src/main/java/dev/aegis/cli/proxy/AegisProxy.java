@@ -11,6 +11,7 @@ import dev.aegis.core.checkpoint.Checkpointer;
 import dev.aegis.core.pipeline.RateLimits;
 import dev.aegis.store.ChainStores;
 import dev.aegis.transport.http.HttpHardening;
+import dev.aegis.transport.http.HttpUpstreamConfig;
 import dev.aegis.transport.http.TlsFiles;
 import dev.aegis.transport.stdio.StdioProxyConfig;
 import java.net.URI;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Parameters;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
-      "Wraps a stdio MCP server (or, with --listen, fronts a Streamable HTTP one): relays every"
+      "Wraps a stdio MCP server (or, with --listen, fronts a Streamable HTTP one; with --upstream"
+          + " alone, relays a stdio client to a Streamable HTTP server): relays every"
           + " JSON-RPC frame byte for byte and seals each one, in both directions, into a"
           + " tamper-evident hash chain.",
       ""
@@ -46,13 +48,15 @@ import picocli.CommandLine.Parameters;
       "  aegis-proxy --store postgresql://aegis@db:5432/aegis -- ./server",
       "  aegis-proxy --listen 127.0.0.1:8080 --upstream http://127.0.0.1:3001/mcp",
       "  aegis-proxy --listen 127.0.0.1:8080 -- ./server   (a stdio server over HTTP)",
+      "  aegis-proxy --upstream https://mcp.example.com/mcp   (stdio to an HTTP server)",
       "",
       "In an MCP client config, put the server's command after \"--\":",
       "  \"command\": \"aegis-proxy\", \"args\": [\"--\", \"npx\", \"-y\", \"server-x\"]",
       "",
       "stdout carries only MCP frames; logs go to stderr.",
       "Exit codes: the MCP server's exit code; 2 bad flags or config;",
-      "69 store unavailable; 127 server command could not be started."
+      "69 store unavailable (or, with --upstream alone, the upstream went away);",
+      "127 server command could not be started or --upstream could not be reached."
     })
 public final class AegisProxy implements Callable<Integer> {
   static final Set<String> CONFIG_KEYS =
@@ -99,7 +103,8 @@ public final class AegisProxy implements Callable<Integer> {
           "rate-limit",
           "upstream-ca",
           "body-keys",
-          "approval-notify");
+          "approval-notify",
+          "upstream-header");
 
   @Option(
       names = "--store",
@@ -308,8 +313,17 @@ public final class AegisProxy implements Callable<Integer> {
       names = "--upstream",
       paramLabel = "URL",
       description =
-          "The upstream MCP server's Streamable HTTP endpoint, e.g. http://127.0.0.1:3001/mcp.")
+          "The upstream MCP server's Streamable HTTP endpoint, e.g. http://127.0.0.1:3001/mcp;"
+              + " without --listen the proxy serves stdio to the client and relays to it.")
   String upstream;
+
+  @Option(
+      names = "--upstream-header",
+      paramLabel = "'NAME: VALUE'",
+      description =
+          "Without --listen: a header sent on every request to --upstream, e.g. 'Authorization:"
+              + " Bearer …'; repeatable; never logged or sealed.")
+  List<String> upstreamHeaders = new ArrayList<>();
 
   @Option(
       names = "--mcp-path",
@@ -521,6 +535,7 @@ public final class AegisProxy implements Callable<Integer> {
             file.pick(
                 checkpointKey == null ? null : checkpointKey.toString(), "checkpoint-key", null)),
         http(file, frameLimit(file)),
+        httpUpstream(file, frameLimit(file)),
         command,
         adminAddress(file.pick(adminListen, "admin-listen", null)),
         pathOrNull(
@@ -599,12 +614,12 @@ public final class AegisProxy implements Callable<Integer> {
               + " given without --listen (expected: only with the HTTP gateway)");
     }
     if (listenValue == null) {
-      if (upstreamValue != null) {
-        throw new IllegalArgumentException(
-            "upstream: given without --listen (expected: --listen HOST:PORT --upstream URL; serving"
-                + " stdio to the client with an HTTP upstream is not supported yet)");
-      }
-      return null;
+      return null; // stdio to the client: httpUpstream() takes --upstream
+    }
+    if (!upstreamHeaders(file).isEmpty()) {
+      throw new IllegalArgumentException(
+          "upstream-header: given with --listen (expected: only with --upstream and no --listen;"
+              + " the gateway forwards the client's own headers)");
     }
     return HttpSettings.parse(
         listenValue,
@@ -625,6 +640,35 @@ public final class AegisProxy implements Callable<Integer> {
                 sharedUpstream == null ? null : sharedUpstream.toString(),
                 "shared-upstream",
                 "false")));
+  }
+
+  /** {@code --upstream} without {@code --listen}: stdio to the client, HTTP to the server. */
+  private HttpUpstreamConfig httpUpstream(ConfigFile file, int frameLimit) {
+    String upstreamValue = file.pick(upstream, "upstream", null);
+    if (file.pick(listen, "listen", null) != null || upstreamValue == null) {
+      return null;
+    }
+    URI url;
+    try {
+      url = new URI(upstreamValue);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("upstream: not a URL (" + e.getReason() + ")");
+    }
+    return new HttpUpstreamConfig(
+        url,
+        upstreamHeaders(file).stream().map(HttpUpstreamConfig.Header::parse).toList(),
+        pathOrNull(
+            file.pick(upstreamCa == null ? null : upstreamCa.toString(), "upstream-ca", null)),
+        frameLimit);
+  }
+
+  /** The flags' headers, else the file's (one {@code Name: value} per line). */
+  private List<String> upstreamHeaders(ConfigFile file) {
+    if (!upstreamHeaders.isEmpty()) {
+      return upstreamHeaders;
+    }
+    String value = file.pick(null, "upstream-header", null);
+    return value == null ? List.of() : value.lines().filter(l -> !l.isBlank()).toList();
   }
 
   private static List<Path> defaultOpaDirs() {

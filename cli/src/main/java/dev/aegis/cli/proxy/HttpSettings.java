@@ -87,6 +87,11 @@ record HttpSettings(
    * or query.
    */
   String upstreamId() {
+    return upstreamIdOf(upstream);
+  }
+
+  /** {@link #upstreamId} of any HTTP upstream URL (also the stdio-to-HTTP mode's default). */
+  static String upstreamIdOf(URI upstream) {
     String id =
         upstream.getScheme()
             + ":"

@@ -30,6 +30,8 @@ import dev.aegis.core.pipeline.SessionChain;
 import dev.aegis.guard.PolicyGuard;
 import dev.aegis.store.BodyKeys;
 import dev.aegis.store.ChainStores;
+import dev.aegis.transport.http.HttpUpstreamConfig;
+import dev.aegis.transport.http.HttpUpstreamLink;
 import dev.aegis.transport.stdio.StdioProxy;
 import dev.aegis.transport.stdio.StdioProxyConfig;
 import java.io.BufferedOutputStream;
@@ -49,8 +51,9 @@ import java.util.function.Supplier;
 
 /**
  * Wires the proxy of one process: the store, the guard and approvals, then either the stdio proxy
- * (our stdin/stdout to the child, one chain) or the HTTP one ({@link HttpLauncher}), and the signal
- * handlers. With HttpLauncher the only place that knows the concrete classes.
+ * (our stdin/stdout to the child or to an HTTP upstream, one chain) or the HTTP one ({@link
+ * HttpLauncher}), and the signal handlers. With HttpLauncher the only place that knows the concrete
+ * classes.
  */
 final class ProxyLauncher {
   static final int EXIT_UNAVAILABLE = 69;
@@ -234,19 +237,35 @@ final class ProxyLauncher {
   }
 
   private int relay(ProxySettings s, ProxySession session) {
-    StdioProxyConfig config =
-        new StdioProxyConfig(s.command(), s.maxFrameBytes(), s.shutdownGrace());
-    StdioProxy proxy = new StdioProxy(config, session, clientIn, clientOut);
+    HttpUpstreamConfig remote = s.httpUpstream();
+    StdioProxy proxy =
+        remote == null
+            ? new StdioProxy(
+                new StdioProxyConfig(s.command(), s.maxFrameBytes(), s.shutdownGrace()),
+                session,
+                clientIn,
+                clientOut)
+            : new StdioProxy(
+                toClient -> HttpUpstreamLink.open(remote, session, toClient),
+                s.maxFrameBytes(),
+                s.shutdownGrace(),
+                session,
+                clientIn,
+                clientOut);
     Signals.onTermination(proxy::shutdown);
     Thread hook = new Thread(proxy::killChild, "aegis-kill-child");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       return proxy.run();
     } catch (IOException e) {
-      System.err.println(
-          "aegis-proxy: cannot start MCP server " + s.command().get(0) + ": " + e.getMessage());
+      String what = remote == null ? "cannot start MCP server " + s.command().get(0) + ": " : "";
+      System.err.println("aegis-proxy: " + what + e.getMessage());
       session.terminate(
-          Json.object().put("reason", "server could not be started").put("exit_code", 127));
+          Json.object()
+              .put(
+                  "reason",
+                  remote == null ? "server could not be started" : "server could not be reached")
+              .put("exit_code", EXIT_NOT_FOUND));
       return EXIT_NOT_FOUND;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -345,9 +364,14 @@ final class ProxyLauncher {
     ObjectNode o = Json.object();
     o.put("proxy", "aegis-proxy");
     o.put("version", Version.get());
-    o.put("transport", "stdio");
-    ArrayNode argv = o.putArray("argv");
-    s.command().forEach(argv::add);
+    if (s.httpUpstream() == null) {
+      o.put("transport", "stdio");
+      ArrayNode argv = o.putArray("argv");
+      s.command().forEach(argv::add);
+    } else { // stdio to the client, Streamable HTTP to the server; the URL without credentials
+      o.put("transport", "stdio-http");
+      o.put("upstream_url", HttpUpstreamConfig.redacted(s.httpUpstream().url()));
+    }
     o.put("store", store.describe());
     o.put("durability", s.durability().name().toLowerCase(java.util.Locale.ROOT));
     o.put("max_frame_bytes", s.maxFrameBytes());

@@ -3,6 +3,7 @@ package dev.aegis.cli.proxy;
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.pins.UpstreamIds;
 import dev.aegis.core.pipeline.RateLimits;
+import dev.aegis.transport.http.HttpUpstreamConfig;
 import dev.aegis.transport.http.TlsFiles;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -14,7 +15,9 @@ import java.util.List;
  * Everything aegis-proxy runs with, after flags and {@code aegis.yaml} are merged; validated on
  * construction so a bad value fails before anything starts. Without an upstream id the server's
  * argv names it ({@link UpstreamIds#stdio}), or for an HTTP upstream its URL. {@code http} is set
- * in Streamable HTTP mode ({@code --listen}), null in stdio mode.
+ * in Streamable HTTP mode ({@code --listen}), null in stdio mode; {@code httpUpstream} is set when
+ * the stdio client is relayed to a Streamable HTTP server ({@code --upstream} without {@code
+ * --listen}), null otherwise.
  */
 record ProxySettings(
     String storeUrl,
@@ -44,6 +47,7 @@ record ProxySettings(
     int checkpointEvery,
     Path checkpointKey,
     HttpSettings http,
+    HttpUpstreamConfig httpUpstream,
     List<String> command,
     InetSocketAddress adminListen,
     Path adminTokenFile,
@@ -103,11 +107,21 @@ record ProxySettings(
       }
       String byDefault = command.isEmpty() ? http.upstreamId() : UpstreamIds.stdio(command);
       upstreamId = upstreamId == null ? byDefault : UpstreamIds.check(upstreamId);
+    } else if (httpUpstream != null) {
+      if (!command.isEmpty()) {
+        throw new IllegalArgumentException(
+            "upstream: given with -- CMD (expected: --upstream URL to relay to an HTTP server, or"
+                + " -- CMD to wrap a stdio server, not both)");
+      }
+      upstreamId =
+          upstreamId == null
+              ? HttpSettings.upstreamIdOf(httpUpstream.url())
+              : UpstreamIds.check(upstreamId);
     } else {
       if (command.isEmpty()) {
         throw new IllegalArgumentException(
             "missing MCP server command (expected: aegis-proxy [options] -- CMD [ARGS...],"
-                + " or --listen HOST:PORT --upstream URL)");
+                + " or --upstream URL, or --listen HOST:PORT --upstream URL)");
       }
       upstreamId = upstreamId == null ? UpstreamIds.stdio(command) : UpstreamIds.check(upstreamId);
     }

@@ -154,9 +154,43 @@ class AegisProxySettingsTest {
   }
 
   @Test
+  void upstreamWithoutListenServesStdioToAnHttpServer() throws Exception {
+    ProxySettings s =
+        parse(
+            "--upstream",
+            "https://srv:8443/mcp",
+            "--upstream-header",
+            "Authorization: Bearer t0k",
+            "--upstream-header",
+            "X-Tenant: a");
+    assertThat(s.http()).isNull();
+    assertThat(s.command()).isEmpty();
+    assertThat(s.httpUpstream().url().toString()).isEqualTo("https://srv:8443/mcp");
+    assertThat(s.httpUpstream().headers())
+        .extracting(h -> h.name() + "=" + h.value())
+        .containsExactly("Authorization=Bearer t0k", "X-Tenant=a");
+    assertThat(s.httpUpstream().toString()).doesNotContain("t0k");
+    assertThat(s.upstreamId()).isEqualTo("https:srv:8443/mcp");
+    Path yaml = dir.resolve("aegis.yaml");
+    Files.writeString(
+        yaml,
+        "upstream: http://srv:1/mcp\nupstream-header: |\n  Authorization: Bearer f\n  X-A: b\n");
+    ProxySettings f = parse("--config", yaml.toString(), "--session", "one");
+    assertThat(f.httpUpstream().headers()).hasSize(2);
+    assertThat(f.session()).isEqualTo("one");
+    assertThatThrownBy(() -> parse("--upstream", "http://s/mcp", "--", "npx"))
+        .hasMessageStartingWith("upstream: given with -- CMD");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "--listen", "8080", "--upstream", "http://s/mcp", "--upstream-header", "A: b"))
+        .hasMessageStartingWith("upstream-header: given with --listen");
+    assertThatThrownBy(() -> parse("--upstream", "http://s/mcp", "--upstream-header", "Host: x"))
+        .hasMessageStartingWith("upstream-header: Host");
+  }
+
+  @Test
   void httpModeRefusesWhatItCannotDoYet() {
-    assertThatThrownBy(() -> parse("--upstream", "http://srv/mcp"))
-        .hasMessageStartingWith("upstream: given without --listen");
     assertThatThrownBy(() -> parse("--listen", "8080")).hasMessageStartingWith("upstream: missing");
     assertThatThrownBy(() -> parse("--listen", "8080", "--upstream", "ftp://srv/mcp"))
         .hasMessageStartingWith("upstream: ftp://srv/mcp (expected: http://");

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * The wrapped MCP server: a child process whose stderr is our stderr. Stops in order: close its
  * stdin, wait, SIGTERM (it and its descendants), wait, SIGKILL. Thread-safe.
  */
-public final class ChildProcess {
+public final class ChildProcess implements ServerLink {
   private static final System.Logger LOG = System.getLogger(ChildProcess.class.getName());
   private static final Duration TERM_GRACE = Duration.ofSeconds(3);
 
@@ -29,11 +29,13 @@ public final class ChildProcess {
   }
 
   /** The child's stdout (its frames). */
+  @Override
   public InputStream stdout() {
     return process.getInputStream();
   }
 
   /** The child's stdin. */
+  @Override
   public OutputStream stdin() {
     return process.getOutputStream();
   }
@@ -46,6 +48,7 @@ public final class ChildProcess {
    * Waits up to {@code grace} for the child to exit after its stdin was closed, then terminates and
    * finally kills it. Returns the exit code (128 + signal when killed by a signal).
    */
+  @Override
   public int stop(Duration grace) throws InterruptedException {
     if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
       return process.exitValue();
@@ -68,7 +71,13 @@ public final class ChildProcess {
     return process.waitFor();
   }
 
+  @Override
+  public String toString() {
+    return "child pid " + process.pid();
+  }
+
   /** Kills the child and its descendants at once (JVM shutdown path). */
+  @Override
   public void kill() {
     if (process.isAlive()) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);

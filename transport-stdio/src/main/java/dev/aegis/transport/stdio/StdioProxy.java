@@ -9,47 +9,73 @@ import dev.aegis.core.pipeline.ProxySession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Wraps a stdio MCP server: starts it as a child, relays newline-delimited JSON-RPC both ways
- * through the core session, and stops in order when either side ends or {@link #shutdown} is
- * called. {@link #run} blocks the calling thread until the session is over.
+ * Wraps a stdio MCP server: starts it as a child (or opens another {@link ServerLink}), relays
+ * newline-delimited JSON-RPC both ways through the core session, and stops in order when either
+ * side ends or {@link #shutdown} is called. {@link #run} blocks the calling thread until the
+ * session is over.
  */
 public final class StdioProxy {
   private static final System.Logger LOG = System.getLogger(StdioProxy.class.getName());
 
-  private final StdioProxyConfig config;
+  private final ServerLink.Opener opener;
+  private final int maxFrameBytes;
+  private final Duration shutdownGrace;
   private final ProxySession session;
   private final InputStream clientIn;
   private final OutputStream clientOut;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final AtomicReference<String> stopReason = new AtomicReference<>();
-  private volatile ChildProcess child;
+  private volatile ServerLink child;
 
   /** A proxy between {@code clientIn}/{@code clientOut} (our stdio) and the configured command. */
   public StdioProxy(
       StdioProxyConfig config, ProxySession session, InputStream clientIn, OutputStream clientOut) {
-    this.config = requireNonNull(config, "config");
+    this(
+        toClient -> ChildProcess.start(config.command()),
+        config.maxFrameBytes(),
+        config.shutdownGrace(),
+        session,
+        clientIn,
+        clientOut);
+  }
+
+  /**
+   * A proxy between our stdio and the server {@code opener} opens when {@link #run} starts; {@code
+   * shutdownGrace} is what {@link ServerLink#stop} is given.
+   */
+  public StdioProxy(
+      ServerLink.Opener opener,
+      int maxFrameBytes,
+      Duration shutdownGrace,
+      ProxySession session,
+      InputStream clientIn,
+      OutputStream clientOut) {
+    this.opener = requireNonNull(opener, "opener");
+    this.maxFrameBytes = maxFrameBytes;
+    this.shutdownGrace = requireNonNull(shutdownGrace, "shutdownGrace");
     this.session = requireNonNull(session, "session");
     this.clientIn = requireNonNull(clientIn, "clientIn");
     this.clientOut = requireNonNull(clientOut, "clientOut");
   }
 
   /**
-   * Runs the session to its end and returns the child's exit code. Throws {@link IOException} if
-   * the command cannot be started (nothing is relayed then).
+   * Runs the session to its end and returns the server's exit code. Throws {@link IOException} if
+   * the server cannot be started (nothing is relayed then).
    */
   public int run() throws IOException, InterruptedException {
-    child = ChildProcess.start(config.command());
-    LOG.log(System.Logger.Level.DEBUG, "started MCP server pid " + child.pid());
     FrameSink clientSink = new FrameSink(clientOut, "client output");
+    child = opener.open(frame -> clientSink.write(frame, true));
+    LOG.log(System.Logger.Level.DEBUG, "started MCP server " + child);
     FrameSink serverSink = new FrameSink(child.stdin(), "MCP server stdin");
     session.attachOutput(
         (direction, frame) ->
             (direction == Direction.CLIENT_TO_SERVER ? serverSink : clientSink).write(frame, true));
-    int max = config.maxFrameBytes();
+    int max = maxFrameBytes;
     DirectionPump c2s =
         new DirectionPump(
             Direction.CLIENT_TO_SERVER, clientIn, session, clientSink, serverSink, max);
@@ -70,11 +96,11 @@ public final class StdioProxy {
     int exit;
     if (!s2c.isDone()) {
       serverSink.close();
-      exit = child.stop(config.shutdownGrace());
+      exit = child.stop(shutdownGrace);
       s2c.awaitDone();
     } else {
       serverSink.close();
-      exit = child.stop(config.shutdownGrace());
+      exit = child.stop(shutdownGrace);
     }
     for (byte[] reply : session.upstreamClosed("exit code " + exit)) {
       clientSink.write(reply, false);
@@ -102,7 +128,7 @@ public final class StdioProxy {
 
   /** Kills the child at once; for JVM shutdown hooks when the orderly path could not run. */
   public void killChild() {
-    ChildProcess c = child;
+    ServerLink c = child;
     if (c != null) {
       c.kill();
     }
