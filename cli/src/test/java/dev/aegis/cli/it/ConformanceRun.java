@@ -75,6 +75,47 @@ final class ConformanceRun {
     return verdicts;
   }
 
+  /**
+   * Runs one client scenario: the suite starts its test server and runs {@code command} (split at
+   * spaces, the server's URL appended); returns the scenario's verdicts without INFO entries.
+   */
+  static List<Verdict> client(String command, String scenario, Path out) throws Exception {
+    Files.createDirectories(out);
+    List<String> cmd = new ArrayList<>(NodePeers.conformanceSuite());
+    cmd.addAll(
+        List.of(
+            "client",
+            "--command",
+            command,
+            "--scenario",
+            scenario,
+            "--timeout",
+            "180000",
+            "-o",
+            out.toString()));
+    Path log = out.resolve("suite.log");
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("the conformance suite did not finish; log:\n" + read(log));
+    }
+    List<Path> results;
+    try (Stream<Path> files = Files.walk(out)) {
+      results = files.filter(f -> f.getFileName().toString().equals("checks.json")).toList();
+    }
+    if (results.size() != 1) {
+      throw new AssertionError("expected one checks.json, got " + results + "; log:\n" + read(log));
+    }
+    List<Verdict> checks = new ArrayList<>();
+    for (JsonNode c : Json.parse(Files.readAllBytes(results.get(0)))) {
+      if (!c.path("status").asText().equals("INFO")) {
+        checks.add(new Verdict(c.path("id").asText(), c.path("status").asText()));
+      }
+    }
+    return checks;
+  }
+
   /** How many checks passed. */
   static long passed(Map<String, List<Verdict>> verdicts) {
     return verdicts.values().stream()
