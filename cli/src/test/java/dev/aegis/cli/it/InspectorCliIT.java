@@ -37,8 +37,7 @@ class InspectorCliIT {
           .doesNotContain("get-env");
 
       JsonNode echo =
-          inspect(
-              url, "--method", "tools/call", "--tool-name", "echo", "--tool-arg", "message=hi");
+          inspect(url, "--method", "tools/call", "--tool-name", "echo", "--tool-arg", "message=hi");
       assertThat(echo.at("/content/0/text").asText()).isEqualTo("Echo: hi");
       assertThat(echo.path("isError").asBoolean()).isFalse();
 
@@ -66,7 +65,8 @@ class InspectorCliIT {
                   .at("/content/0/text")
                   .asText())
           .isEqualTo("This is a simple text response for testing.");
-      JsonNode denied = inspect(url, "--method", "tools/call", "--tool-name", "test_error_handling");
+      JsonNode denied =
+          inspect(url, "--method", "tools/call", "--tool-name", "test_error_handling");
       assertThat(denied.at("/structuredContent/aegis/reason").asText())
           .isEqualTo("PERMISSION_UNDECLARED");
       assertThat(
