@@ -205,29 +205,27 @@ public final class ConformanceFixture {
     if (x.getClientCapabilities() == null || x.getClientCapabilities().elicitation() == null) {
       return error("the client does not support elicitation");
     }
-    ElicitResult answer =
-        x.createElicitation(
-            ElicitRequest.builder()
-                .message(String.valueOf(r.arguments().get("message")))
-                .requestedSchema(ConformanceContent.userSchema())
-                .build());
-    return text(
-        "User response: action="
-            + answer.action().name().toLowerCase(java.util.Locale.ROOT)
-            + ", content="
-            + answer.content());
+    return elicit(
+        x,
+        String.valueOf(r.arguments().get("message")),
+        ConformanceContent.userSchema(),
+        "User response: ");
   }
 
   private static CallToolResult elicitWith(
       McpSyncServerExchange x, Map<String, Object> requestedSchema) {
+    return elicit(
+        x, "Please review and update the form fields", requestedSchema, "Elicitation completed: ");
+  }
+
+  private static CallToolResult elicit(
+      McpSyncServerExchange x, String message, Map<String, Object> schema, String prefix) {
     ElicitResult answer =
         x.createElicitation(
-            ElicitRequest.builder()
-                .message("Please review and update the form fields")
-                .requestedSchema(requestedSchema)
-                .build());
+            ElicitRequest.builder().message(message).requestedSchema(schema).build());
     return text(
-        "Elicitation completed: action="
+        prefix
+            + "action="
             + answer.action().name().toLowerCase(java.util.Locale.ROOT)
             + ", content="
             + answer.content());

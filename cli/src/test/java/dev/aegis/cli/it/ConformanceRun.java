@@ -39,16 +39,7 @@ final class ConformanceRun {
    * events, whose number depends on timing) are left out. Bounded: at most 10 minutes.
    */
   static Map<String, List<Verdict>> server(String url, Path out) throws Exception {
-    Files.createDirectories(out);
-    List<String> cmd = new ArrayList<>(NodePeers.conformanceSuite());
-    cmd.addAll(List.of("server", "--suite", "all", "--url", url, "-o", out.toString()));
-    Path log = out.resolve("suite.log");
-    Process p =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("the conformance suite did not finish; log:\n" + read(log));
-    }
+    Path log = runSuite(out, "server", "--suite", "all", "--url", url, "-o", out.toString());
     // the exit code is 1 whenever a check fails, which the fixtures' limits make usual: the
     // verdicts are compared instead
     Map<String, List<Verdict>> verdicts = new TreeMap<>();
@@ -58,13 +49,7 @@ final class ConformanceRun {
         if (!m.matches() || !Files.isRegularFile(d.resolve("checks.json"))) {
           throw new AssertionError("unexpected suite output " + d + "; log:\n" + read(log));
         }
-        List<Verdict> checks = new ArrayList<>();
-        for (JsonNode c : Json.parse(Files.readAllBytes(d.resolve("checks.json")))) {
-          if (!c.path("status").asText().equals("INFO")) {
-            checks.add(new Verdict(c.path("id").asText(), c.path("status").asText()));
-          }
-        }
-        if (verdicts.put(m.group(1), checks) != null) {
+        if (verdicts.put(m.group(1), verdicts(d.resolve("checks.json"))) != null) {
           throw new AssertionError("scenario " + m.group(1) + " ran twice; log:\n" + read(log));
         }
       }
@@ -80,10 +65,9 @@ final class ConformanceRun {
    * spaces, the server's URL appended); returns the scenario's verdicts without INFO entries.
    */
   static List<Verdict> client(String command, String scenario, Path out) throws Exception {
-    Files.createDirectories(out);
-    List<String> cmd = new ArrayList<>(NodePeers.conformanceSuite());
-    cmd.addAll(
-        List.of(
+    Path log =
+        runSuite(
+            out,
             "client",
             "--command",
             command,
@@ -92,14 +76,7 @@ final class ConformanceRun {
             "--timeout",
             "180000",
             "-o",
-            out.toString()));
-    Path log = out.resolve("suite.log");
-    Process p =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("the conformance suite did not finish; log:\n" + read(log));
-    }
+            out.toString());
     List<Path> results;
     try (Stream<Path> files = Files.walk(out)) {
       results = files.filter(f -> f.getFileName().toString().equals("checks.json")).toList();
@@ -107,8 +84,28 @@ final class ConformanceRun {
     if (results.size() != 1) {
       throw new AssertionError("expected one checks.json, got " + results + "; log:\n" + read(log));
     }
+    return verdicts(results.get(0));
+  }
+
+  /** Runs the suite with {@code args} (bounded: 10 minutes); returns its log, in {@code out}. */
+  private static Path runSuite(Path out, String... args) throws Exception {
+    Files.createDirectories(out);
+    List<String> cmd = new ArrayList<>(NodePeers.conformanceSuite());
+    cmd.addAll(List.of(args));
+    Path log = out.resolve("suite.log");
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("the conformance suite did not finish; log:\n" + read(log));
+    }
+    return log;
+  }
+
+  /** The verdicts of one checks.json, without the INFO entries. */
+  private static List<Verdict> verdicts(Path checksJson) throws IOException {
     List<Verdict> checks = new ArrayList<>();
-    for (JsonNode c : Json.parse(Files.readAllBytes(results.get(0)))) {
+    for (JsonNode c : Json.parse(Files.readAllBytes(checksJson))) {
       if (!c.path("status").asText().equals("INFO")) {
         checks.add(new Verdict(c.path("id").asText(), c.path("status").asText()));
       }
@@ -159,25 +156,8 @@ final class ConformanceRun {
    */
   static Listening proxy(Path dir, String upstream, Path manifest, String... extra)
       throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--store",
-                "sqlite:" + dir.resolve("chain.db"),
-                "--listen",
-                "127.0.0.1:0",
-                "--upstream",
-                upstream,
-                "--manifest",
-                manifest.toString()));
-    args.addAll(List.of(extra));
     ProxyProcess proxy =
-        ProxyProcess.start(
-            "aegis-proxy",
-            args,
-            Map.of(
-                "AEGIS_JAVA_OPTS",
-                "-XX:+UseSerialGC -Xss512k -Dio.netty.leakDetection.level=paranoid"));
+        HttpPeers.startProxy(dir.resolve("chain.db"), "127.0.0.1:0", upstream, manifest, extra);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (System.nanoTime() < deadline) {
       Matcher m = LISTENING.matcher(proxy.stderr());
