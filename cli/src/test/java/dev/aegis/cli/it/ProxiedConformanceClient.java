@@ -24,6 +24,7 @@ final class ProxiedConformanceClient {
 
   private ProxiedConformanceClient() {}
 
+  /** Proxy, client, proxy stop; exits 1 when either failed (see the class comment). */
   public static void main(String[] args) throws Exception {
     String scenario = System.getenv().getOrDefault("MCP_CONFORMANCE_SCENARIO", "unnamed");
     URI upstream = URI.create(args[args.length - 1]);
