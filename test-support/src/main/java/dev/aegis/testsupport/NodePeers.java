@@ -60,6 +60,23 @@ public final class NodePeers {
     return bin("mcp-inspector-cli");
   }
 
+  /**
+   * Returns the command line that runs the pinned {@code @modelcontextprotocol/conformance} suite
+   * on the pinned Node 22 ({@code node_modules/node}; the suite does not run on Node 20); append
+   * {@code server --url URL} or {@code client --command CMD}.
+   */
+  public static List<String> conformanceSuite() {
+    Path root = repoRoot().resolve("node_modules");
+    Path node = root.resolve("node").resolve("bin").resolve("node");
+    Path suite =
+        root.resolve("@modelcontextprotocol").resolve("conformance").resolve("dist/index.js");
+    if (!Files.isExecutable(node) || !Files.isRegularFile(suite)) {
+      throw new IllegalStateException(
+          node + " or " + suite + " is missing: run npm ci at the repo root");
+    }
+    return List.of(node.toString(), suite.toString());
+  }
+
   /** Returns {@code node_modules/.bin/NAME}, failing with a fix-it message when it is missing. */
   public static Path bin(String name) {
     Path root = repoRoot();

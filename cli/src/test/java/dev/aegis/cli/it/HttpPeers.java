@@ -98,28 +98,37 @@ final class HttpPeers {
   /** aegis-proxy --listen on {@code port} in front of {@code upstream}, with a manifest. */
   static ProxyProcess proxy(
       Path store, int port, String upstream, Path manifest, String... extraArgs) throws Exception {
+    ProxyProcess p = startProxy(store, "127.0.0.1:" + port, upstream, manifest, extraArgs);
+    awaitPort(port, p.process);
+    return p;
+  }
+
+  /**
+   * Starts aegis-proxy --listen {@code listen} in front of {@code upstream} with a manifest and a
+   * SQLite store, without waiting for it to listen.
+   */
+  static ProxyProcess startProxy(
+      Path store, String listen, String upstream, Path manifest, String... extraArgs)
+      throws Exception {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "--store",
                 "sqlite:" + store,
                 "--listen",
-                "127.0.0.1:" + port,
+                listen,
                 "--upstream",
                 upstream,
                 "--manifest",
                 manifest.toString()));
     args.addAll(List.of(extraArgs));
     // Netty's leak detector on every buffer: a leak is reported on stderr ("LEAK:")
-    ProxyProcess p =
-        ProxyProcess.start(
-            "aegis-proxy",
-            args,
-            java.util.Map.of(
-                "AEGIS_JAVA_OPTS",
-                "-XX:+UseSerialGC -Xss512k -Dio.netty.leakDetection.level=paranoid"));
-    awaitPort(port, p.process);
-    return p;
+    return ProxyProcess.start(
+        "aegis-proxy",
+        args,
+        java.util.Map.of(
+            "AEGIS_JAVA_OPTS",
+            "-XX:+UseSerialGC -Xss512k -Dio.netty.leakDetection.level=paranoid"));
   }
 
   /** A manifest of examples/manifests. */
