@@ -7,6 +7,7 @@ import dev.aegis.core.chain.ChainStoreException;
 import dev.aegis.core.chain.Durability;
 import dev.aegis.core.chain.SessionSummary;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +72,20 @@ final class MemoryChainStore implements ChainStore {
       }
     }
     return true;
+  }
+
+  /**
+   * The seq of the first MCP_FRAME at or after {@code from} whose body is {@code body}, or {@code
+   * from} when there is none (a frame lands there, or shortly after when sealing interleaved).
+   */
+  synchronized long landing(long from, byte[] body) {
+    for (int i = (int) from; i < records.size(); i++) {
+      ChainRecord r = records.get(i);
+      if (r.eventType().equals("MCP_FRAME") && Arrays.equals(r.body(), body)) {
+        return i;
+      }
+    }
+    return from;
   }
 
   @Override

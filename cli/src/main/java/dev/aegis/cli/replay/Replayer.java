@@ -23,10 +23,15 @@ import dev.aegis.core.pipeline.RateLimits;
 import dev.aegis.core.pipeline.SessionChain;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -37,13 +42,16 @@ import java.util.function.Supplier;
  * in-memory chain and the {@link ReplayClock}. Client frames are fed as the client sent them and
  * recorded server frames stand in for the server; frames the proxy wrote itself, and every other
  * event, are produced by the replay and compared afterwards. Single-threaded driver; the session's
- * own threads (policy engine, approvals) run as in the proxy, and the driver waits for a held call
- * to be answered where the recording answered it. Fails with {@link ReplayException} when a frame
- * body the replay needs was redacted, or the session does not answer a frame within a minute.
+ * own threads (policy engine, approvals) run as in the proxy, every seal waits for its recorded
+ * turn ({@link RecordedOrder}, so overlapping calls interleave as recorded), and the driver waits
+ * for a held call to be answered where the recording answered it. Fails with {@link
+ * ReplayException} when a frame body the replay needs was redacted.
  */
 final class Replayer {
-  private static final long FRAME_TIMEOUT_S = 60;
   private static final Duration POLL = Duration.ofMillis(2);
+
+  /** How long a server's answer waits for the session to forward the request it answers. */
+  private static final long FORWARD_TIMEOUT_S = 60;
 
   /** How long the replay waits for a session's asynchronous work that has stopped sealing. */
   private static final long IDLE_MS = 250;
@@ -65,8 +73,25 @@ final class Replayer {
     this.signer = requireNonNull(signer, "signer");
   }
 
-  /** Runs the replay. Blocking. */
+  /** Where decisions complete during a run (see {@link AsyncGuard}); daemon threads. */
+  private final ExecutorService completions =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "aegis-replay-decision");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Runs the replay. Blocking; once. */
   Result run() throws InterruptedException {
+    try {
+      return runOnce();
+    } finally {
+      completions.shutdown();
+    }
+  }
+
+  private Result runOnce() throws InterruptedException {
     MemoryChainStore replayed = new MemoryChainStore();
     ReplayClock clock = new ReplayClock(recording, replayed);
     ReplayApprovals approvals = new ReplayApprovals(recording);
@@ -81,7 +106,9 @@ final class Replayer {
     ApprovalSettings settings =
         new ApprovalSettings(noStore ? null : approvals, signer, hold, ttl(), POLL, clock);
     Map<Long, Long> fed = new LinkedHashMap<>();
-    List<String> notes = new ArrayList<>();
+    List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    RecordedOrder order = new RecordedOrder(recording, 0);
+    Map<String, CompletableFuture<?>> pending = new HashMap<>();
     long settleMs = hold.toMillis() + 10_000;
     ProxySession session = null;
     boolean async = false;
@@ -104,7 +131,7 @@ final class Replayer {
       }
       switch (e.type()) {
         case "SESSION_STARTED" -> {
-          session = start(e, replayed, clock, settings, outputs);
+          session = start(e, replayed, clock, settings, outputs, order);
         }
         case "MCP_FRAME" -> {
           String origin = e.payload().path("origin").asText();
@@ -115,9 +142,15 @@ final class Replayer {
             notes.add("seq " + e.seq() + ": a frame outside a proxy run was not fed");
             continue;
           }
+          awaitForwarded(e, pending, notes);
           long at = replayed.size();
-          if (feed(session, e, notes)) {
-            fed.put(e.seq(), at);
+          CompletableFuture<?> handled = feed(session, e, notes);
+          if (handled != null) {
+            fed.put(e.seq(), replayed.landing(at, e.body()));
+            if (e.payload().path("origin").asText().equals("client")
+                && e.payload().path("kind").asText().equals("request")) {
+              pending.put(e.payload().path("id").toString(), handled);
+            }
           }
           async = startsWork(e.payload());
         }
@@ -146,10 +179,12 @@ final class Replayer {
       MemoryChainStore replayed,
       ReplayClock clock,
       ApprovalSettings settings,
-      ReplayOutputs outputs) {
+      ReplayOutputs outputs,
+      RecordedOrder order) {
     SessionChain chain =
         SessionChain.open(
             replayed, clock, recording.tenantId(), recording.userId(), recording.sessionId());
+    chain.order(order);
     int every = started.payload().path("checkpoint_every").asInt(0);
     if (every > 0) { // the recording's CHECKPOINT_CREATED events fall at the same seqs
       chain.checkpoints(new Checkpointer(new DiscardedCheckpoints(), null, every));
@@ -165,7 +200,9 @@ final class Replayer {
     // HTTP proxy are not: their calls are not in this chain)
     RateLimiter limiter =
         new RateLimiter(RateLimits.parse(started.payload().path("rate_limits").asText("")), clock);
-    ProxySession session = new ProxySession(chain, guards.get(), options, settings, pins, limiter);
+    ProxySession session =
+        new ProxySession(
+            chain, new AsyncGuard(guards.get(), completions), options, settings, pins, limiter);
     for (ChainRecord r : replayed.snapshot()) { // a restarted proxy rebuilds its state this way
       session.replay(EnvelopeHasher.parse(r.sealed()));
     }
@@ -199,12 +236,37 @@ final class Replayer {
     }
   }
 
-  private static boolean feed(ProxySession session, Recording.Event e, List<String> notes)
-      throws InterruptedException {
+  /**
+   * Before a server's answer is fed, waits until the session has finished with the client's request
+   * it answers (decided, and forwarded: the call is in flight), as the real server could only
+   * answer a request it had received.
+   */
+  private static void awaitForwarded(
+      Recording.Event e, Map<String, CompletableFuture<?>> pending, List<String> notes) {
+    JsonNode p = e.payload();
+    if (!p.path("origin").asText().equals("server") || !p.has("id") || p.has("method")) {
+      return;
+    }
+    CompletableFuture<?> request = pending.remove(p.path("id").toString());
+    if (request == null) {
+      return;
+    }
+    try {
+      request.get(FORWARD_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException ex) {
+      notes.add("seq " + e.seq() + ": the request this answers was not forwarded in time: " + ex);
+    }
+  }
+
+  /** Feeds one recorded frame; the future of its handling, or null when it was not fed. */
+  private static CompletableFuture<?> feed(
+      ProxySession session, Recording.Event e, List<String> notes) {
     JsonNode p = e.payload();
     if (p.path("kind").asText().equals("oversized")) {
       notes.add("seq " + e.seq() + ": an oversized frame (only its digest is kept) was not fed");
-      return false;
+      return null;
     }
     if (e.body() == null) {
       throw new ReplayException(
@@ -214,12 +276,17 @@ final class Replayer {
         p.path("direction").asText().equals(Direction.CLIENT_TO_SERVER.wireName())
             ? Direction.CLIENT_TO_SERVER
             : Direction.SERVER_TO_CLIENT;
-    try {
-      session.onFrame(direction, Frame.of(e.body())).get(FRAME_TIMEOUT_S, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException ex) {
-      throw new ReplayException("seq " + e.seq() + ": the replayed session did not answer: " + ex);
-    }
-    return true;
+    // The frame is sealed when onFrame returns (in its recorded turn: RecordedOrder); what it
+    // starts (a decision, a forward) goes on on the session's threads, as in the proxy, and
+    // seals in its recorded turn too. Not waiting for it lets the next frame overlap it.
+    CompletableFuture<?> handled = session.onFrame(direction, Frame.of(e.body()));
+    handled.whenComplete(
+        (action, ex) -> {
+          if (ex != null) {
+            notes.add("seq " + e.seq() + ": the replayed session failed on this frame: " + ex);
+          }
+        });
+    return handled;
   }
 
   /**

@@ -30,16 +30,17 @@ class ConformanceClientIT {
       List.of("initialize", "tools_call", "elicitation-sep1034-client-defaults", "sse-retry");
 
   /**
-   * The OAuth scenarios whose discovery starts from the 401's {@code WWW-Authenticate} (it names
-   * the upstream's metadata), so the proxy relays every step the client takes at the MCP URL. Left
-   * out: auth/metadata-var1, auth/metadata-var2, auth/2025-03-26-oauth-metadata-backcompat and
-   * auth/2025-03-26-oauth-endpoint-fallback, where the client looks for metadata or endpoints at
-   * the MCP server's origin, which the proxy does not serve (docs/http.md, "Conformance").
+   * The OAuth scenarios: discovery from the 401's {@code WWW-Authenticate}, or at the MCP server's
+   * origin (the proxy relays {@code /.well-known/oauth-*} and the 2025-03-26 fallback endpoints).
    */
   private static final List<String> OAUTH_SCENARIOS =
       List.of(
           "auth/metadata-default",
+          "auth/metadata-var1",
+          "auth/metadata-var2",
           "auth/metadata-var3",
+          "auth/2025-03-26-oauth-metadata-backcompat",
+          "auth/2025-03-26-oauth-endpoint-fallback",
           "auth/basic-cimd",
           "auth/scope-from-www-authenticate",
           "auth/scope-from-scopes-supported",

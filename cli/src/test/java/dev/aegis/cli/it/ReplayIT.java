@@ -1,6 +1,7 @@
 package dev.aegis.cli.it;
 
 import static dev.aegis.cli.it.McpLines.INIT;
+import static dev.aegis.cli.it.McpLines.INITIALIZED;
 import static dev.aegis.cli.it.McpLines.answer;
 import static dev.aegis.cli.it.McpLines.call;
 import static dev.aegis.cli.it.McpLines.ctl;
@@ -157,6 +158,41 @@ class ReplayIT {
     McpLines.Ctl text = replay("rec", "--manifest", m.toString());
     assertThat(text.code()).isZero();
     assertThat(text.out()).contains("session rec:").contains("identical");
+  }
+
+  @Test
+  void overlappingCallsReplayInTheirRecordedInterleaving() throws Exception {
+    Path m = manifest("m.json", "{\"tools\":[\"echo\",\"get-sum\"]}");
+    List<String> args =
+        new ArrayList<>(
+            List.of("--store", store(), "--session", "overlap", "--manifest", m.toString(), "--"));
+    args.addAll(NodePeers.everythingServer());
+    try (ProxyProcess p = ProxyProcess.start("aegis-proxy", args)) {
+      // sent at once, while the server still starts: proposals, decisions and forwards of the
+      // calls interleave in the recording
+      p.send(INIT);
+      p.send(INITIALIZED);
+      p.send(call(1, "echo", "{\"message\":\"a\"}"));
+      p.send(call(2, "get-sum", "{\"a\":1,\"b\":2}"));
+      p.send(call(3, "rm", "{\"path\":\"/\"}"));
+      p.send(call(4, "echo", "{\"message\":\"b\"}"));
+      for (int id = 0; id <= 4; id++) {
+        answer(p, id);
+      }
+      p.closeStdin();
+      assertThat(p.waitFor(30)).isZero();
+    }
+    List<String> order =
+        Chains.read(store(), "default", "overlap").stream().map(Chains.Event::type).toList();
+    int firstDecision = order.indexOf("POLICY_DECISION");
+    assertThat(order.subList(0, firstDecision))
+        .as("a later call's proposal was sealed before the first decision")
+        .filteredOn("TOOL_CALL_PROPOSED"::equals)
+        .hasSizeGreaterThan(1);
+
+    McpLines.Ctl r = replay("overlap", "--manifest", m.toString(), "--json");
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.json().path("identical").asBoolean()).isTrue();
   }
 
   /** Records echo, get-sum, echo under a manifest declaring only echo (ScriptedPeer answers). */

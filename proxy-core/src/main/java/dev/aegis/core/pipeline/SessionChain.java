@@ -41,6 +41,7 @@ public final class SessionChain {
   private Consumer<Envelope> observer = e -> {};
   private Checkpointer checkpointer;
   private long sinceCheckpoint;
+  private volatile SealOrder order = SealOrder.ANY;
 
   private SessionChain(
       ChainStore store,
@@ -86,6 +87,14 @@ public final class SessionChain {
     this.sinceCheckpoint = 0;
   }
 
+  /**
+   * Installs the order seals must follow from now on ({@link SealOrder#ANY} by default; a replay
+   * installs the recorded one). Install it before the first seal.
+   */
+  public void order(SealOrder order) {
+    this.order = requireNonNull(order, "order");
+  }
+
   /** One sealed event and the future that completes when it is durable. */
   public record Sealing(EnvelopeHasher.Sealed sealed, CompletableFuture<Void> durable) {
     /** The event's seq. */
@@ -99,9 +108,18 @@ public final class SessionChain {
    * body_sha256}, which the caller computed). Throws {@link ChainStoreException} if the chain is
    * broken by an earlier failure.
    */
-  public synchronized Sealing seal(EventType type, JsonNode payload, byte[] body) {
+  public Sealing seal(EventType type, JsonNode payload, byte[] body) {
+    SealOrder o = order;
+    o.before(type, payload);
+    synchronized (this) {
+      return sealInOrder(o, type, payload, body);
+    }
+  }
+
+  private Sealing sealInOrder(SealOrder o, EventType type, JsonNode payload, byte[] body) {
     ChainStoreException broken = failure;
     if (broken != null) {
+      o.after();
       throw broken;
     }
     long ts = Math.max(clock.millis(), lastTs);
@@ -113,6 +131,7 @@ public final class SessionChain {
     nextSeq++;
     headHash = sealed.hash();
     lastTs = ts;
+    o.after();
     observer.accept(sealed.envelope());
     Sealing result = new Sealing(sealed, durable);
     if (checkpointer != null

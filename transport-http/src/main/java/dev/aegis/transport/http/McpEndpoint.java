@@ -43,10 +43,11 @@ final class McpEndpoint {
   /** Handles one request; its body and headers are copied before this returns. */
   void handle(FullHttpRequest req, Exchange exchange) {
     String path = new QueryStringDecoder(req.uri()).path();
-    if (!config.bridging() && req.method().equals(HttpMethod.GET) && PlainRelay.handles(path)) {
+    if (!config.bridging() && !path.equals(config.mcpPath()) && PlainRelay.handles(path)) {
       HttpHeaders endToEnd = new DefaultHttpHeaders();
       HopByHop.copy(req.headers(), endToEnd);
-      relay.metadata(req.uri(), endToEnd, exchange);
+      relay.metadata(
+          req.method(), req.uri(), endToEnd, ByteBufUtil.getBytes(req.content()), exchange);
       return;
     }
     if (!path.equals(config.mcpPath())) {

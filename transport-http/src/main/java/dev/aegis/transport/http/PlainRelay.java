@@ -26,6 +26,12 @@ final class PlainRelay implements UpstreamCall.Listener {
   private static final List<String> DOCUMENTS =
       List.of("oauth-protected-resource", "oauth-authorization-server", "openid-configuration");
 
+  /**
+   * The default authorization endpoints of the 2025-03-26 protocol, at the server's origin, that a
+   * client uses when the server publishes no authorization server metadata.
+   */
+  private static final List<String> ENDPOINTS = List.of("/authorize", "/token", "/register");
+
   private final Exchange target;
   private final int maxBytes;
   private final ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -38,8 +44,11 @@ final class PlainRelay implements UpstreamCall.Listener {
     this.maxBytes = maxBytes;
   }
 
-  /** Whether a request path is one of the discovery documents this class relays. */
+  /** Whether a request path is one of the discovery documents or endpoints this class relays. */
   static boolean handles(String path) {
+    if (ENDPOINTS.contains(path)) {
+      return true;
+    }
     if (!path.startsWith(PREFIX)) {
       return false;
     }
@@ -74,7 +83,7 @@ final class PlainRelay implements UpstreamCall.Listener {
   }
 
   /**
-   * Sends the client's request (end-to-end headers, Host rewritten, no body) to {@code
+   * Sends the client's request (end-to-end headers, Host rewritten, its body) to {@code
    * upstreamTarget} and answers {@code target} with the upstream's response.
    */
   static void relay(
@@ -83,13 +92,14 @@ final class PlainRelay implements UpstreamCall.Listener {
       HttpMethod method,
       String upstreamTarget,
       HttpHeaders endToEnd,
+      byte[] body,
       Exchange target) {
     HttpHeaders h = new DefaultHttpHeaders().add(endToEnd);
     h.set(HttpHeaderNames.HOST, config.upstreamAuthority());
     PlainRelay listener = new PlainRelay(target, config.maxBodyBytes());
     UpstreamCall call =
         new UpstreamCall(
-            upstream, new UpstreamCall.Request(method, upstreamTarget, h, new byte[0]), listener);
+            upstream, new UpstreamCall.Request(method, upstreamTarget, h, body), listener);
     listener.call = call;
     target.onAbort(call::abort);
     call.start();

@@ -56,16 +56,22 @@ final class Relay {
     call.start();
   }
 
-  /** Relays an OAuth discovery document request unchanged (see {@link PlainRelay}). */
-  void metadata(String uri, HttpHeaders endToEnd, Exchange target) {
+  /** Relays an OAuth discovery or endpoint request unchanged (see {@link PlainRelay}). */
+  void metadata(HttpMethod method, String uri, HttpHeaders endToEnd, byte[] body, Exchange target) {
     PlainRelay.relay(
-        upstream, config, HttpMethod.GET, PlainRelay.upstreamTarget(uri, config), endToEnd, target);
+        upstream, config, method, PlainRelay.upstreamTarget(uri, config), endToEnd, body, target);
   }
 
   /** Relays a CORS preflight of the MCP endpoint unchanged (see {@link PlainRelay}). */
   void preflight(HttpHeaders endToEnd, Exchange target) {
     PlainRelay.relay(
-        upstream, config, HttpMethod.OPTIONS, config.upstreamTarget(), endToEnd, target);
+        upstream,
+        config,
+        HttpMethod.OPTIONS,
+        config.upstreamTarget(),
+        endToEnd,
+        new byte[0],
+        target);
   }
 
   /**

@@ -29,6 +29,10 @@ class PlainRelayTest {
     assertThat(PlainRelay.handles("/.well-known/oauth-protected-resourcex")).isFalse();
     assertThat(PlainRelay.handles("/.well-known/security.txt")).isFalse();
     assertThat(PlainRelay.handles("/mcp")).isFalse();
+    assertThat(PlainRelay.handles("/token")).as("2025-03-26 default endpoints").isTrue();
+    assertThat(PlainRelay.handles("/authorize")).isTrue();
+    assertThat(PlainRelay.handles("/register")).isTrue();
+    assertThat(PlainRelay.handles("/token/x")).isFalse();
   }
 
   @Test
