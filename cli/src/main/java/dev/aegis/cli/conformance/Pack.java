@@ -15,13 +15,16 @@ import java.util.Set;
  * A conformance pack: one YAML file of decision cases (the format of {@code
  * conformance/cases/decide/README.md}, which the engine contract test and {@code opa eval} read
  * too) with optional {@code version}, per-case {@code req_id}, and multi-step cases ({@code steps}
- * instead of {@code input}) decided under the pack's {@code session_manifest}. Immutable.
+ * instead of {@code input}) decided under the pack's {@code session_manifest}; or an MCP pack (an
+ * {@code mcp} section, every case a list of client {@code frames} sent through a real proxy).
+ * Immutable.
  *
  * @param name the pack's name (unique among shipped packs)
  * @param description what it covers
  * @param version the pack's version ({@code 1} when absent)
  * @param file where it was read from
  * @param sessionManifest the manifest multi-step cases run under, or null
+ * @param mcp the proxy and server an MCP pack's cases run through, or null
  * @param cases the cases in file order
  */
 public record Pack(
@@ -30,6 +33,7 @@ public record Pack(
     String version,
     Path file,
     JsonNode sessionManifest,
+    McpSetup mcp,
     List<PackCase> cases) {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -38,14 +42,26 @@ public record Pack(
     cases = List.copyOf(cases);
   }
 
+  /** A pack of decision and multi-step cases. */
+  public Pack(
+      String name,
+      String description,
+      String version,
+      Path file,
+      JsonNode sessionManifest,
+      List<PackCase> cases) {
+    this(name, description, version, file, sessionManifest, null, cases);
+  }
+
   /** True when some case needs a session (multi-step). */
   public boolean stateful() {
     return cases.stream().anyMatch(PackCase::stateful);
   }
 
   /**
-   * Reads a pack file; a malformed file (no name or cases, a case without id, expectation, input or
-   * steps, an unknown manifest name, a duplicate id) throws {@link IOException} naming it.
+   * Reads a pack file; a malformed file (no name or cases, a case without id, expectation, input,
+   * steps or frames, an unknown manifest name, a duplicate id, frames without an {@code mcp}
+   * section or an MCP pack with other cases) throws {@link IOException} naming it.
    */
   public static Pack read(Path file) throws IOException {
     JsonNode doc;
@@ -63,6 +79,7 @@ public record Pack(
     JsonNode session = doc.get("session_manifest");
     JsonNode sessionManifest =
         session == null ? null : resolve(session, manifests, where + " session_manifest");
+    McpSetup mcp = doc.has("mcp") ? McpSetup.read(doc.get("mcp"), manifests, where) : null;
     List<PackCase> cases = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (JsonNode c : doc.get("cases")) {
@@ -74,6 +91,10 @@ public record Pack(
       JsonNode want = c.get("want");
       if (want == null || !want.isObject()) {
         throw new IOException(at + ": want must be an object");
+      }
+      if (mcp != null || c.has("frames")) {
+        cases.add(mcpCase(c, id, at, mcp, (ObjectNode) want));
+        continue;
       }
       ObjectNode input = null;
       List<ObjectNode> steps = new ArrayList<>();
@@ -90,6 +111,11 @@ public record Pack(
         for (JsonNode s : c.get("steps")) {
           if (!s.isObject() || !s.path("event_type").isTextual()) {
             throw new IOException(at + ": every step is an object with an event_type");
+          }
+          JsonNode answer = s.path("payload").get("answer");
+          if (answer != null
+              && !(answer.isObject() && "TOOL_RESULT".equals(s.get("event_type").asText()))) {
+            throw new IOException(at + ": payload.answer is a TOOL_RESULT's result object");
           }
           steps.add(((ObjectNode) s).deepCopy());
         }
@@ -117,7 +143,52 @@ public record Pack(
         doc.path("version").asText("1"),
         file,
         sessionManifest,
+        mcp,
         cases);
+  }
+
+  /**
+   * An MCP case: frames (objects with a {@code method}, the last a request, notifications without a
+   * {@code want}) and a want whose reason defaults to {@code OK} for {@code allow}.
+   */
+  private static PackCase mcpCase(JsonNode c, String id, String at, McpSetup mcp, ObjectNode want)
+      throws IOException {
+    if (mcp == null) {
+      throw new IOException(at + ": frames need the pack's mcp section");
+    }
+    JsonNode list = c.get("frames");
+    if (list == null || !list.isArray() || list.isEmpty()) {
+      throw new IOException(at + ": an MCP pack's case needs frames (a non-empty list)");
+    }
+    List<ObjectNode> frames = new ArrayList<>();
+    for (JsonNode f : list) {
+      if (!f.isObject() || !f.path("method").isTextual()) {
+        throw new IOException(at + ": every frame is an object with a method");
+      }
+      boolean notification = McpAnswers.notification(f);
+      if (notification && f.has("want")) {
+        throw new IOException(at + ": a notification gets no answer to want");
+      }
+      if (f.has("want")) {
+        McpAnswers.validate(f.get("want"), at);
+      }
+      frames.add(((ObjectNode) f).deepCopy());
+    }
+    if (McpAnswers.notification(frames.get(frames.size() - 1))) {
+      throw new IOException(at + ": the last frame must be a request (it is answered)");
+    }
+    McpAnswers.validate(want, at);
+    return new PackCase(
+        id,
+        c.path("req_id").asText(null),
+        c.path("note").asText(""),
+        null,
+        List.of(),
+        want.get("outcome").asText(),
+        McpAnswers.reason(want),
+        null,
+        frames,
+        want.deepCopy());
   }
 
   private static JsonNode resolve(JsonNode ref, JsonNode manifests, String at) throws IOException {

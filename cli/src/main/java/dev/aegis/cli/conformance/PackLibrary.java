@@ -9,14 +9,14 @@ import java.util.stream.Stream;
 
 /**
  * The shipped packs: every {@code *.yaml} under {@code conformance/cases/decide} (stateless cases,
- * shared with the engine contract test and {@code opa eval}) and {@code conformance/packs}
- * (multi-step cases) of the installation ({@code -Daegis.home}, set by the bin/ launchers).
- * Stateless: reads the files on every call.
+ * shared with the engine contract test and {@code opa eval}), {@code conformance/packs} (multi-step
+ * cases) and {@code conformance/mcp} (MCP packs, run through a real proxy) of the installation
+ * ({@code -Daegis.home}, set by the bin/ launchers). Stateless: reads the files on every call.
  */
 public final class PackLibrary {
   /** The directories packs are shipped in, relative to the installation. */
   public static final List<String> DIRECTORIES =
-      List.of("conformance/cases/decide", "conformance/packs");
+      List.of("conformance/cases/decide", "conformance/packs", "conformance/mcp");
 
   private final Path home;
 

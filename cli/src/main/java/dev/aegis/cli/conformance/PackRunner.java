@@ -3,6 +3,7 @@ package dev.aegis.cli.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.json.Json;
+import dev.aegis.core.taint.Fingerprints;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -146,6 +147,7 @@ public final class PackRunner {
       if (!step.has("payload")) {
         step.set("payload", Json.object());
       }
+      fingerprint(step);
       if (i < steps.size() - 1) {
         step.put("tenant_id", TENANT);
         step.put("session_id", session);
@@ -159,6 +161,20 @@ public final class PackRunner {
       }
     }
     throw new IllegalStateException("a multi-step case without steps: " + pack.name());
+  }
+
+  /**
+   * Replaces a TOOL_RESULT step's {@code payload.answer} (the tool result the client saw) with the
+   * fingerprints the proxy seals for it in flow taint mode ({@link Fingerprints#ofAnswer}), so a
+   * pack states content, not hashes.
+   */
+  static void fingerprint(ObjectNode step) {
+    JsonNode payload = step.get("payload");
+    if (payload instanceof ObjectNode p && p.has("answer")) {
+      ObjectNode response = Json.object().put("jsonrpc", "2.0").put("id", 0);
+      response.set("result", p.remove("answer"));
+      Fingerprints.ofAnswer(response).writeTo(p);
+    }
   }
 
   private JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {

@@ -69,7 +69,7 @@ public final class Reports {
         o.put("id", c.test().id());
         o.put("req_id", c.test().reqId());
         o.put("note", c.test().note());
-        o.put("kind", c.test().stateful() ? "multi-step" : "decision");
+        o.put("kind", c.test().kind());
         o.put("status", c.status().wireName());
         ObjectNode want = o.putObject("expected");
         want.put("outcome", c.test().outcome());

@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     header = "Lists the shipped conformance packs.",
     description = {
-      "One line per pack under conformance/cases/decide and conformance/packs of the"
-          + " installation: name, version, decision and multi-step case counts, description."
+      "One line per pack under conformance/cases/decide, conformance/packs and"
+          + " conformance/mcp of the installation: name, version, decision, multi-step and MCP"
+          + " case counts, description."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "2:a pack file is malformed"})
@@ -37,17 +38,19 @@ final class ConformanceListCommand implements Callable<Integer> {
       throw new CtlException(e.getMessage());
     }
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"PACK", "VERSION", "DECISION", "MULTI-STEP", "DESCRIPTION"});
+    rows.add(new String[] {"PACK", "VERSION", "DECISION", "MULTI-STEP", "MCP", "DESCRIPTION"});
     for (Pack p : packs) {
       long multi = p.cases().stream().filter(PackCase::stateful).count();
+      long mcp = p.cases().stream().filter(PackCase::mcp).count();
       String d = p.description();
       int dot = d.indexOf(". ");
       rows.add(
           new String[] {
             p.name(),
             p.version(),
-            Long.toString(p.cases().size() - multi),
+            Long.toString(p.cases().size() - multi - mcp),
             Long.toString(multi),
+            Long.toString(mcp),
             shorten(dot > 0 ? d.substring(0, dot + 1) : d)
           });
     }

@@ -3,6 +3,7 @@ package dev.aegis.cli.ctl;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.cli.conformance.CaseResult;
 import dev.aegis.cli.conformance.EmbeddedApi;
+import dev.aegis.cli.conformance.McpPackRunner;
 import dev.aegis.cli.conformance.Pack;
 import dev.aegis.cli.conformance.PackLibrary;
 import dev.aegis.cli.conformance.PackResult;
@@ -40,6 +41,9 @@ import picocli.CommandLine.Spec;
           + " store, with the engine aegis-proxy uses (--engine wasm with the built-in or"
           + " --policy-bundle policy, or --engine opa-grpc against --opa-addr), started once per"
           + " pack with the pack's session manifest.",
+      "MCP packs (an mcp section) run each case through a fresh bin/aegis-proxy of this"
+          + " installation in front of the pack's real server on stdio, with the same engine;"
+          + " against --target they are reported skipped.",
       "--target URL runs against a running control API (aegisd): decision cases through POST"
           + " /v1/policy/decide, multi-step cases by ingesting their events into a fresh session"
           + " (tenant 'conformance') through POST /v1/events and deciding the last statefully;"
@@ -115,6 +119,9 @@ final class ConformanceRunCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Where --report goes.")
   Path out;
 
+  private static final String NEEDS_EMBEDDED =
+      "needs --embedded: an MCP pack runs its own aegis-proxy in front of a real server";
+
   /** The session manifest the first embedded server gets when the first pack has none. */
   private JsonNode fallback;
 
@@ -145,7 +152,7 @@ final class ConformanceRunCommand implements Callable<Integer> {
         throw new CtlException(e.getMessage());
       }
       for (Pack p : selected) {
-        results.add(runner.run(p));
+        results.add(p.mcp() == null ? runner.run(p) : McpPackRunner.skipped(p, NEEDS_EMBEDDED));
       }
     } else {
       where = "embedded " + engine + (policyBundle == null ? "" : " " + policyBundle);
@@ -157,8 +164,15 @@ final class ConformanceRunCommand implements Callable<Integer> {
               .filter(m -> m != null)
               .findFirst()
               .orElse(null);
+      McpPackRunner mcp =
+          new McpPackRunner(
+              Path.of(System.getProperty("aegis.home", ".")), proxyEngineFlags(), System.getenv());
       try {
         for (Pack p : selected) {
+          if (p.mcp() != null) {
+            results.add(mcp.run(p));
+            continue;
+          }
           EmbeddedApi api = embedded(p, servers, http);
           results.add(new PackRunner(http, api.base(), null, api::decide).run(p));
         }
@@ -167,6 +181,19 @@ final class ConformanceRunCommand implements Callable<Integer> {
       }
     }
     return finish(results, where);
+  }
+
+  /**
+   * The flags that give each MCP pack's aegis-proxy this run's engine; the sidecar's deadline is
+   * the embedded API's (10 s), since a conformance run tests decisions, not their latency.
+   */
+  private List<String> proxyEngineFlags() {
+    if (engine.equals("opa-grpc")) {
+      return List.of("--policy-engine", "opa-grpc", "--opa-addr", opaAddr, "--opa-deadline", "10s");
+    }
+    return policyBundle == null
+        ? List.of()
+        : List.of("--policy-bundle", policyBundle.toAbsolutePath().toString());
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aegis.core.json.Json;
+import dev.aegis.core.taint.Fingerprints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +132,39 @@ class PackTest {
     assertThat(PackRunner.inexpressible(obj("{\"event\":{},\"snapshot\":[],\"manifest\":{}}")))
         .contains("object snapshot");
     assertThat(PackRunner.inexpressible(obj("{\"event\":{}}"))).contains("manifest");
+  }
+
+  @Test
+  void aResultStepsAnswerBecomesTheFingerprintsTheProxySeals() throws Exception {
+    String text = "Mirror moved to https://drop.evil-example.net/x today.";
+    com.fasterxml.jackson.databind.node.ObjectNode step =
+        obj(
+            "{\"event_type\":\"TOOL_RESULT\",\"payload\":{\"proposal_seq\":0,\"answer\":"
+                + "{\"content\":[{\"type\":\"text\",\"text\":\""
+                + text
+                + "\"}]}}}");
+    PackRunner.fingerprint(step);
+    assertThat(step.path("payload").has("answer")).isFalse();
+    java.util.List<String> want =
+        Fingerprints.ofTexts(java.util.List.of(text)).values().stream()
+            .map(Fingerprints::hex)
+            .toList();
+    assertThat(want).isNotEmpty();
+    java.util.List<String> got = new java.util.ArrayList<>();
+    step.at("/payload/fingerprints").forEach(h -> got.add(h.asText()));
+    assertThat(got).isEqualTo(want);
+    assertThat(step.at("/payload/fingerprint_window").asInt()).isEqualTo(Fingerprints.WINDOW);
+    assertThatThrownBy(
+            () ->
+                Pack.read(
+                    write(
+                        "name: p\n"
+                            + MANIFESTS
+                            + "session_manifest: m\ncases:\n  - id: A\n    steps:\n"
+                            + "      - {event_type: MEMORY_READ, payload: {answer: {}}}\n"
+                            + "      - {event_type: TOOL_CALL_PROPOSED}\n"
+                            + "    want: {outcome: allow, reason: OK}\n")))
+        .hasMessageContaining("payload.answer is a TOOL_RESULT's result object");
   }
 
   private static com.fasterxml.jackson.databind.node.ObjectNode obj(String s) throws IOException {
