@@ -3,9 +3,6 @@ package dev.aegis.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +70,7 @@ public final class BridgeBench {
           Peer p =
               bridge.equals("stdio")
                   ? StdioTarget.start(List.of(server), work.resolve("stdio.log"))
-                  : HttpTarget.start(bridge, command(bridge, root, bin, server, work), work);
+                  : HttpTarget.start(bridge, command(bridge, bin, server, work), work);
           for (int i = 1; i <= warmup; i++) {
             p.call(i);
           }
@@ -208,7 +205,7 @@ public final class BridgeBench {
               .redirectOutput(work.resolve(name + ".log").toFile())
               .start();
       try {
-        awaitPort(command.port(), p);
+        Ports.await(command.port(), p);
         return new HttpTarget(p, HttpMcpClient.open("http://127.0.0.1:" + command.port() + "/mcp"));
       } catch (Exception e) {
         stop(p);
@@ -229,29 +226,14 @@ public final class BridgeBench {
 
   private record Command(List<String> argv, int port) {}
 
-  private static Command command(String bridge, Path root, Path bin, String server, Path work)
+  private static Command command(String bridge, Path bin, String server, Path work)
       throws IOException {
-    int port = freePort();
+    int port = Ports.free();
     List<String> argv =
         switch (bridge) {
-          case "aegis" -> {
-            Path manifest = work.resolve("bench-manifest.json");
-            Files.writeString(manifest, Launchers.MANIFEST);
-            yield List.of(
-                root.resolve("bin/aegis-proxy").toString(),
-                "--store",
-                "sqlite:" + work.resolve("chain.db"),
-                "--durability",
-                "normal",
-                "--manifest",
-                manifest.toString(),
-                "--mode",
-                "audit",
-                "--listen",
-                "127.0.0.1:" + port,
-                "--",
-                server);
-          }
+          case "aegis" ->
+              Launchers.forThisJvm(null)
+                  .listening(work.resolve("chain.db"), port, List.of("--", server));
           case "supergateway" ->
               List.of(
                   bin.resolve("supergateway").toString(),
@@ -319,27 +301,5 @@ public final class BridgeBench {
       p.destroyForcibly();
     }
     all.forEach(ProcessHandle::destroyForcibly);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void awaitPort(int port, Process owner) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (!owner.isAlive()) {
-        throw new IOException("the bridge exited with " + owner.exitValue());
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(50);
-      }
-    }
-    throw new IOException("nothing listens on port " + port);
   }
 }

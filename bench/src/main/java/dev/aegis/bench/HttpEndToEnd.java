@@ -1,9 +1,5 @@
 package dev.aegis.bench;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,9 +11,10 @@ import java.util.List;
  * latency; every proxied answer is compared with the direct one), then {@code --sessions} K
  * concurrent sessions (default 64) of {@code --session-calls} calls each (calls/s and the ratio
  * proxied/direct; see {@link HttpConcurrent}). Usage: {@code HttpEndToEnd [--calls N] [--warmup N]
- * [--sessions K] [--session-calls N] [--session-warmup N] [--timeout SECONDS]}; {@code --sessions
- * 0} skips the concurrent part. Exit 0 when everything ran and every answer was right, 1 otherwise,
- * 2 on bad flags. Reported, never asserted.
+ * [--sessions K] [--session-calls N] [--session-warmup N] [--timeout SECONDS] [--proxy PATH]};
+ * {@code --sessions 0} skips the concurrent part; {@code --proxy} runs another build's {@code
+ * bin/aegis-proxy} (before/after comparisons). Exit 0 when everything ran and every answer was
+ * right, 1 otherwise, 2 on bad flags. Reported, never asserted.
  */
 public final class HttpEndToEnd {
   private HttpEndToEnd() {}
@@ -30,9 +27,14 @@ public final class HttpEndToEnd {
     int sessionCalls = 200;
     int sessionWarmup = 20;
     long timeout = 600;
+    Path proxyPath = null;
     for (int i = 0; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
         usage();
+      }
+      if (args[i].equals("--proxy")) {
+        proxyPath = Path.of(args[i + 1]);
+        continue;
       }
       int v = Integer.parseInt(args[i + 1]);
       switch (args[i]) {
@@ -52,36 +54,23 @@ public final class HttpEndToEnd {
             + " calls (warmup %d each)%n%n",
         calls, warmup, sessions, sessionCalls, sessionWarmup);
     Path work = Files.createTempDirectory("aegis-http-bench-");
-    Launchers launchers = Launchers.forThisJvm(null);
+    Launchers launchers = Launchers.forThisJvm(proxyPath);
     int exit;
     try (HttpEchoServer upstream = new HttpEchoServer()) {
       List<String> direct = List.of();
       long[] directNanos = new long[0];
-      int port = freePort();
-      Path manifest = work.resolve("bench-manifest.json");
-      Files.writeString(manifest, Launchers.MANIFEST);
+      int port = Ports.free();
       Process proxy =
           new ProcessBuilder(
-                  launchers.proxy().toString(),
-                  "--store",
-                  "sqlite:" + work.resolve("chain.db"),
-                  "--durability",
-                  "normal",
-                  "--manifest",
-                  manifest.toString(),
-                  "--mode",
-                  "audit",
-                  "--listen",
-                  "127.0.0.1:" + port,
-                  "--upstream",
-                  upstream.url())
+                  launchers.listening(
+                      work.resolve("chain.db"), port, List.of("--upstream", upstream.url())))
               .redirectErrorStream(true)
               .redirectOutput(work.resolve("proxy.log").toFile())
               .start();
       try {
         String proxied = "http://127.0.0.1:" + port + "/mcp";
         Run d = sequential(upstream.url(), calls, warmup);
-        awaitPort(port);
+        Ports.await(port, proxy);
         Run p = sequential(proxied, calls, warmup);
         boolean same = d.answers().equals(p.answers());
         LatencyStats ds = LatencyStats.ofNanos(d.nanos());
@@ -125,7 +114,7 @@ public final class HttpEndToEnd {
   private static void usage() {
     System.err.println(
         "usage: HttpEndToEnd [--calls N] [--warmup N] [--sessions K] [--session-calls N]"
-            + " [--session-warmup N] [--timeout SECONDS]");
+            + " [--session-warmup N] [--timeout SECONDS] [--proxy PATH]");
     System.exit(2);
   }
 
@@ -146,24 +135,5 @@ public final class HttpEndToEnd {
       }
     }
     return new Run(nanos, List.of(answers));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void awaitPort(int port) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(50);
-      }
-    }
-    throw new IllegalStateException("the proxy did not listen on port " + port);
   }
 }
