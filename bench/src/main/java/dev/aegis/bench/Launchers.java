@@ -83,33 +83,47 @@ final class Launchers {
           + "\"max_wall_time_ms\":86400000}}}";
 
   /**
-   * {@code aegis-proxy --store sqlite:STORE --durability D --session S --manifest M --mode audit --
+   * {@code aegis-proxy --store sqlite:STORE --durability normal --manifest M --mode audit --listen
+   * 127.0.0.1:PORT} followed by {@code tail} (the upstream, or {@code --} and a stdio server); the
+   * manifest is written beside the store.
+   */
+  List<String> listening(Path store, int port, List<String> tail) {
+    List<String> c = audited(store, "normal");
+    c.addAll(List.of("--listen", "127.0.0.1:" + port));
+    c.addAll(tail);
+    return c;
+  }
+
+  /**
+   * {@code aegis-proxy --store sqlite:STORE --durability D --manifest M --mode audit --session S --
    * <echo server>}; the manifest is written beside the store.
    */
   List<String> proxied(Path store, String durability, String session) {
+    List<String> c = audited(store, durability);
+    c.addAll(List.of("--session", session, "--"));
+    c.addAll(echoServer());
+    return c;
+  }
+
+  /** The proxy in audit mode with the bench manifest (written beside the store). */
+  private List<String> audited(Path store, String durability) {
     Path manifest = store.resolveSibling("bench-manifest.json");
     try {
       Files.writeString(manifest, MANIFEST);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    List<String> c =
-        new ArrayList<>(
-            List.of(
-                proxy.toString(),
-                "--store",
-                "sqlite:" + store,
-                "--durability",
-                durability,
-                "--session",
-                session,
-                "--manifest",
-                manifest.toString(),
-                "--mode",
-                "audit",
-                "--"));
-    c.addAll(echoServer());
-    return c;
+    return new ArrayList<>(
+        List.of(
+            proxy.toString(),
+            "--store",
+            "sqlite:" + store,
+            "--durability",
+            durability,
+            "--manifest",
+            manifest.toString(),
+            "--mode",
+            "audit"));
   }
 
   /** {@code aegisctl verify --store sqlite:STORE --session S}. */

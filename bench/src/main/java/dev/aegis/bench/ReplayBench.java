@@ -15,18 +15,33 @@ import java.util.concurrent.TimeUnit;
  * exact mode and prints events per second. The figure includes aegisctl's JVM start and the read of
  * the chain, so it is a floor for long sessions. Reported, never asserted. Single-threaded.
  *
- * <p>Usage: {@code java -cp 'bench/target/lib/*' dev.aegis.bench.ReplayBench [--calls N] [--keep]}
+ * <p>{@code --events N} records at least N events instead (a call seals {@value #EVENTS_PER_CALL}:
+ * both frames, TOOL_CALL_PROPOSED, POLICY_DECISION, TOOL_CALL_ALLOWED, TOOL_CALL_EXECUTED,
+ * TOOL_RESULT), sending up to {@code --window} calls at once (default 1: one in flight) so that a
+ * million-event chain records in minutes. The same chain is then also checked by {@code aegisctl
+ * verify} (timed the same way). {@code --keep} keeps the store and prints its path, for {@code
+ * VerifySpeed --chain}.
+ *
+ * <p>Usage: {@code java -cp 'bench/target/lib/*' dev.aegis.bench.ReplayBench [--calls N | --events
+ * N] [--window W] [--keep]}
  */
 public final class ReplayBench {
+  /** Events one echo call seals in audit mode with the bench manifest. */
+  static final int EVENTS_PER_CALL = 7;
+
   private ReplayBench() {}
 
   /** Runs the measurement; exits 1 if the replay is not identical or a step fails. */
   public static void main(String[] args) throws Exception {
     int calls = 20_000;
+    int window = 1;
     boolean keep = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--calls" -> calls = Integer.parseInt(args[++i]);
+        case "--events" ->
+            calls = (int) Math.ceil(Long.parseLong(args[++i]) / (double) EVENTS_PER_CALL);
+        case "--window" -> window = Integer.parseInt(args[++i]);
         case "--keep" -> keep = true;
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
       }
@@ -41,16 +56,25 @@ public final class ReplayBench {
         StdioPeer.start(
             "aegis-proxy", launchers.proxied(store, "normal", session), dir.resolve("proxy.log"))) {
       peer.handshake();
-      for (long id = 1; id <= calls; id++) {
-        peer.send(requests.call(id));
-        requests.check(id, peer.receive());
-      }
+      record(peer, requests, calls, window);
     }
     double recordS = (System.nanoTime() - t0) / 1e9;
     Path aegisctl = launchers.proxy().resolveSibling("aegisctl");
     String sessions =
         run(List.of(aegisctl.toString(), "sessions", "--store", "sqlite:" + store, "--json"));
     long events = eventsOf(sessions);
+    long v0 = System.nanoTime();
+    String verified = run(launchers.verify(store, session));
+    double verifyS = (System.nanoTime() - v0) / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "aegisctl verify of %d events in %.2f s (JVM start included): %.0f events/s%n",
+        events,
+        verifyS,
+        events / verifyS);
+    if (!verified.toLowerCase(Locale.ROOT).contains("valid")) {
+      System.out.println("verify said: " + verified);
+    }
     List<String> replay =
         new ArrayList<>(
             List.of(
@@ -86,6 +110,40 @@ public final class ReplayBench {
     if (!identical) {
       System.out.println(report.length() > 2000 ? report.substring(0, 2000) : report);
       System.exit(1);
+    }
+  }
+
+  /**
+   * Sends {@code calls} echo calls with up to {@code window} in flight (a sender thread; answers
+   * are read and checked here, in order). Throws if an answer is wrong or the peer fails.
+   */
+  private static void record(StdioPeer peer, EchoRequests requests, int calls, int window)
+      throws Exception {
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(window);
+    java.util.concurrent.atomic.AtomicReference<Exception> failed =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread sender =
+        new Thread(
+            () -> {
+              try {
+                for (long id = 1; id <= calls; id++) {
+                  slots.acquire();
+                  peer.send(requests.call(id));
+                }
+              } catch (Exception e) {
+                failed.set(e);
+              }
+            },
+            "replay-bench-sender");
+    sender.setDaemon(true);
+    sender.start();
+    for (long id = 1; id <= calls; id++) {
+      requests.check(id, peer.receive());
+      slots.release();
+    }
+    sender.join();
+    if (failed.get() != null) {
+      throw failed.get();
     }
   }
 

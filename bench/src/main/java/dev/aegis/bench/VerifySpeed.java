@@ -5,6 +5,7 @@ import dev.aegis.core.chain.ChainRecord;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.ChainVerifier;
 import dev.aegis.core.chain.Durability;
+import dev.aegis.core.chain.SessionSummary;
 import dev.aegis.core.chain.VerifyResult;
 import dev.aegis.core.checkpoint.Checkpoint;
 import dev.aegis.core.checkpoint.CheckpointSigner;
@@ -35,8 +36,12 @@ import java.util.concurrent.CompletableFuture;
  * start-up: stream the chain from a SQLite store and check every record and every signed
  * checkpoint.
  *
+ * <p>{@code --chain FILE} instead measures a recorded chain (a SQLite store written by {@code
+ * aegis-proxy}, e.g. the one {@code ReplayBench --keep} leaves): every session of tenant {@code
+ * --tenant} (default {@code default}) is streamed and checked by ChainVerifier, timed the same way.
+ *
  * <pre>java -cp 'bench/target/lib/*' dev.aegis.bench.VerifySpeed [--events N] [--body-bytes B]
- *     [--store-events N] [--checkpoint-every N] [--keep DIR]</pre>
+ *     [--store-events N] [--checkpoint-every N] [--keep DIR] | [--chain FILE [--tenant T]]</pre>
  */
 public final class VerifySpeed {
   private static final int CHUNK = 20_000;
@@ -65,6 +70,10 @@ public final class VerifySpeed {
     System.out.println(SystemInfo.commandLine(VerifySpeed.class.getName(), args));
     SystemInfo.describe().forEach((k, v) -> System.out.println(k + ": " + v));
     VerifySpeed b = new VerifySpeed(flags);
+    if (flags.containsKey("--chain")) {
+      recorded(Path.of(flags.get("--chain")), flags.getOrDefault("--tenant", "default"));
+      return;
+    }
     b.cpu(Math.min(200_000, b.events)); // warm-up, not reported
     double cpu = b.cpu(b.events);
     System.out.printf(
@@ -188,6 +197,48 @@ public final class VerifySpeed {
         Files.deleteIfExists(dir);
       }
     }
+  }
+
+  /**
+   * Verifies every session of a recorded store, in this thread's CPU time: streamed from SQLite
+   * (what aegisctl verify does), then again over the records already read into memory (the verifier
+   * alone). Each is run twice; the first run warms the JIT up.
+   */
+  private static void recorded(Path file, String tenant) throws Exception {
+    try (ChainStore store = ChainStores.open("sqlite:" + file, Durability.NORMAL)) {
+      List<SessionSummary> sessions = store.sessions(tenant);
+      for (int round = 0; round < 2; round++) {
+        long events = 0;
+        long t0 = CPU.getCurrentThreadCpuTime();
+        long wall0 = System.nanoTime();
+        for (SessionSummary s : sessions) {
+          ChainVerifier v = new ChainVerifier(tenant, s.sessionId());
+          store.read(tenant, s.sessionId(), v::accept);
+          check(v.result());
+          events += v.result().events();
+        }
+        report(round == 0 ? "store (warm-up)" : "store", events, t0, wall0);
+      }
+      for (SessionSummary s : sessions) {
+        List<ChainRecord> records = new ArrayList<>();
+        store.read(tenant, s.sessionId(), records::add);
+        for (int round = 0; round < 2; round++) {
+          long t0 = CPU.getCurrentThreadCpuTime();
+          long wall0 = System.nanoTime();
+          ChainVerifier v = new ChainVerifier(tenant, s.sessionId());
+          records.forEach(v::accept);
+          check(v.result());
+          report(round == 0 ? "memory (warm-up)" : "memory", records.size(), t0, wall0);
+        }
+      }
+    }
+  }
+
+  private static void report(String what, long events, long cpu0, long wall0) {
+    double cpu = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e9;
+    System.out.printf(
+        "recorded, %s: %,d events verified: %,.0f events/s per core (CPU %.2f s, wall %.2f s)%n",
+        what, events, events / cpu, cpu, (System.nanoTime() - wall0) / 1e9);
   }
 
   private static void check(VerifyResult r) {

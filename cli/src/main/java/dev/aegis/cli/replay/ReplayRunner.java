@@ -59,13 +59,20 @@ public final class ReplayRunner {
    * digest, manifest digest, per recorded run); empty when it is the same.
    */
   public List<String> mismatches(ChainStore store, String tenantId, String sessionId) {
-    Recording r = read(store, tenantId, sessionId);
+    // streamed, parsing only SESSION_STARTED: a million-event session is read whole once, by the
+    // replay itself, not twice (each read held every parsed event in memory)
+    List<Envelope> started = new ArrayList<>();
+    store.read(
+        tenantId,
+        sessionId,
+        r -> {
+          if (r.eventType().equals("SESSION_STARTED")) {
+            started.add(EnvelopeHasher.parse(r.sealed()));
+          }
+        });
     List<String> out = new ArrayList<>();
     String manifestDigest = manifest == null ? null : manifest.digest();
-    for (Recording.Event e : r.events()) {
-      if (!e.type().equals("SESSION_STARTED")) {
-        continue;
-      }
+    for (Envelope e : started) {
       JsonNode g = e.payload().path("guard");
       check(out, e.seq(), "engine", text(g, "engine"), engine.name());
       check(out, e.seq(), "bundle_sha256", text(g, "bundle_sha256"), engine.bundleDigest());

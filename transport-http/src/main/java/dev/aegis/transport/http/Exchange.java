@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -51,6 +52,11 @@ final class Exchange {
     return a instanceof java.net.InetSocketAddress i
         ? i.getAddress().getHostAddress() + ":" + i.getPort()
         : String.valueOf(a);
+  }
+
+  /** The event loop of the client's connection (its upstream leg runs on it too). */
+  EventLoop eventLoop() {
+    return ch.eventLoop();
   }
 
   /** Adds a header to the answer, whatever it turns out to be (the session id a bridge issues). */

@@ -48,7 +48,8 @@ final class Relay {
         new UpstreamCall.Request(method, config.upstreamTarget(), headers, body);
     ResponseRelay listener =
         new ResponseRelay(session, sessions, this, method, request, target, config.maxBodyBytes());
-    UpstreamCall call = new UpstreamCall(upstream, r, listener);
+    UpstreamCall call =
+        new UpstreamCall(upstream, target != null ? target.eventLoop() : null, r, listener);
     listener.bind(call);
     if (target != null) {
       target.onAbort(listener::clientGone);

@@ -3,6 +3,8 @@ package dev.aegis.transport.http;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.pool.SimpleChannelPool;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -57,7 +59,7 @@ final class UpstreamCall {
     }
   }
 
-  private final Upstream upstream;
+  private final SimpleChannelPool pool;
   private final Request request;
   private final Listener listener;
   private volatile Channel ch;
@@ -68,16 +70,15 @@ final class UpstreamCall {
   private boolean reused;
   private boolean retried;
 
-  UpstreamCall(Upstream upstream, Request request, Listener listener) {
-    this.upstream = upstream;
+  /** A call on {@code loop}'s connections ({@code loop} null: any loop's). */
+  UpstreamCall(Upstream upstream, EventLoop loop, Request request, Listener listener) {
+    this.pool = upstream.pool(loop);
     this.request = request;
     this.listener = listener;
   }
 
   void start() {
-    upstream
-        .pool()
-        .acquire()
+    pool.acquire()
         .addListener(
             f -> {
               if (!f.isSuccess()) {
@@ -91,7 +92,7 @@ final class UpstreamCall {
 
   private void send(Channel c) {
     if (aborted) {
-      upstream.pool().release(c);
+      pool.release(c);
       return;
     }
     ch = c;
@@ -163,7 +164,7 @@ final class UpstreamCall {
     c.attr(Upstream.CALL).set(null);
     if (keepAlive) {
       c.attr(Upstream.REUSED).set(true);
-      upstream.pool().release(c);
+      pool.release(c);
       c.read(); // an idle connection must still notice the server closing it
     } else {
       c.close();
