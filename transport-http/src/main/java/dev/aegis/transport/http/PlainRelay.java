@@ -99,7 +99,10 @@ final class PlainRelay implements UpstreamCall.Listener {
     PlainRelay listener = new PlainRelay(target, config.maxBodyBytes());
     UpstreamCall call =
         new UpstreamCall(
-            upstream, new UpstreamCall.Request(method, upstreamTarget, h, body), listener);
+            upstream,
+            target.eventLoop(),
+            new UpstreamCall.Request(method, upstreamTarget, h, body),
+            listener);
     listener.call = call;
     target.onAbort(call::abort);
     call.start();
