@@ -6,8 +6,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -59,13 +61,42 @@ public final class ConfigFile {
                 + String.join(", ", new java.util.TreeSet<>(allowedKeys))
                 + ")");
       }
-      if (!e.getValue().isValueNode()) {
-        throw new IllegalArgumentException(
-            "config: " + path + ": key '" + e.getKey() + "' (expected: a scalar value)");
-      }
-      values.put(e.getKey(), e.getValue().asText());
+      values.put(e.getKey(), scalarOrLines(path, e.getKey(), e.getValue()));
     }
     return new ConfigFile(path, values);
+  }
+
+  /** A scalar's text, or a sequence of scalars one per line (for repeatable flags). */
+  private static String scalarOrLines(Path path, String key, JsonNode v) {
+    if (v.isValueNode()) {
+      return v.asText();
+    }
+    if (v.isArray()) {
+      List<String> lines = new ArrayList<>();
+      for (JsonNode item : v) {
+        if (!item.isValueNode()) {
+          break;
+        }
+        lines.add(item.asText());
+      }
+      if (lines.size() == v.size()) {
+        return String.join("\n", lines);
+      }
+    }
+    throw new IllegalArgumentException(
+        "config: " + path + ": key '" + key + "' (expected: a scalar value or a list of them)");
+  }
+
+  /**
+   * The values of a repeatable flag: those given on the command line, else the file's (a list, or
+   * one per line), else none.
+   */
+  public List<String> pickAll(List<String> flagValues, String key) {
+    if (!flagValues.isEmpty()) {
+      return flagValues;
+    }
+    String v = values.get(key);
+    return v == null ? List.of() : v.lines().filter(l -> !l.isBlank()).map(String::strip).toList();
   }
 
   /** The flag value if given, else the file's value, else the default. */

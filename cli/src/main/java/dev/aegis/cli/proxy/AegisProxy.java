@@ -104,7 +104,9 @@ public final class AegisProxy implements Callable<Integer> {
           "upstream-ca",
           "body-keys",
           "approval-notify",
-          "upstream-header");
+          "upstream-header",
+          "opa-bundle-dir",
+          "trusted-key");
 
   @Option(
       names = "--store",
@@ -485,6 +487,7 @@ public final class AegisProxy implements Callable<Integer> {
     String sessionValue = file.pick(session, "session", null);
     boolean generated = sessionValue == null;
     String storeUrl = file.pick(store, "store", null);
+    List<Path> opaDirs = paths(file, opaBundleDirs, "opa-bundle-dir");
     return new ProxySettings(
         storeUrl == null ? ChainStores.defaultUrl() : storeUrl,
         file.pick(tenant, "tenant", ProxySettings.DEFAULT_TENANT),
@@ -514,7 +517,7 @@ public final class AegisProxy implements Callable<Integer> {
             "policy-engine", file.pick(policyEngine, "policy-engine", "wasm"), "wasm", "opa-grpc"),
         file.pick(opaAddr, "opa-addr", null),
         Sizes.duration("opa-deadline", file.pick(opaDeadline, "opa-deadline", "250ms")),
-        opaBundleDirs.isEmpty() ? defaultOpaDirs() : opaBundleDirs,
+        opaDirs.isEmpty() ? defaultOpaDirs() : opaDirs,
         choice("mode", file.pick(mode, "mode", "enforce"), "enforce", "audit").equals("audit"),
         choice("deny-as", file.pick(denyAs, "deny-as", "result"), "result", "error")
             .equals("error"),
@@ -524,7 +527,7 @@ public final class AegisProxy implements Callable<Integer> {
                 "trust-annotations",
                 "false")),
         choice("trust", file.pick(trust, "trust", "dev"), "dev", "prod"),
-        trustedKeys,
+        paths(file, trustedKeys, "trusted-key"),
         Sizes.duration("approval-hold", file.pick(approvalHold, "approval-hold", "30s")),
         Sizes.duration("approval-ttl", file.pick(approvalTtl, "approval-ttl", "10m")),
         pathOrNull(
@@ -664,11 +667,13 @@ public final class AegisProxy implements Callable<Integer> {
 
   /** The flags' headers, else the file's (one {@code Name: value} per line). */
   private List<String> upstreamHeaders(ConfigFile file) {
-    if (!upstreamHeaders.isEmpty()) {
-      return upstreamHeaders;
-    }
-    String value = file.pick(null, "upstream-header", null);
-    return value == null ? List.of() : value.lines().filter(l -> !l.isBlank()).toList();
+    return file.pickAll(upstreamHeaders, "upstream-header");
+  }
+
+  /** Paths of a repeatable flag, else of the file's list under {@code key}. */
+  private static List<Path> paths(ConfigFile file, List<Path> flags, String key) {
+    List<String> given = flags.stream().map(Path::toString).toList();
+    return file.pickAll(given, key).stream().map(Path::of).toList();
   }
 
   private static List<Path> defaultOpaDirs() {

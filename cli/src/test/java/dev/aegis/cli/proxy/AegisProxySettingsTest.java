@@ -85,6 +85,37 @@ class AegisProxySettingsTest {
   }
 
   @Test
+  void repeatableFlagsTakeAListInTheFileAndTheNewKeysAreRead() throws Exception {
+    Path yaml = dir.resolve("aegis.yaml");
+    Files.writeString(
+        yaml,
+        String.join(
+            "\n",
+            "trusted-key: [/k/a.pub, /k/b.pub]",
+            "opa-bundle-dir:",
+            "  - /p/aegis",
+            "body-keys: /var/keys",
+            "approval-notify: https://hooks.example.com/a",
+            "rate-limit: tool=5/m"));
+    ProxySettings s = parse("--config", yaml.toString(), "--", "srv");
+    assertThat(s.trustedKeys()).containsExactly(Path.of("/k/a.pub"), Path.of("/k/b.pub"));
+    assertThat(s.opaBundleDirs()).containsExactly(Path.of("/p/aegis"));
+    assertThat(s.bodyKeys()).isEqualTo(Path.of("/var/keys"));
+    assertThat(s.approvalNotify()).hasToString("https://hooks.example.com/a");
+    assertThat(s.rateLimits().spec()).isEqualTo("tool=5/m");
+    ProxySettings flags =
+        parse("--config", yaml.toString(), "--trusted-key", "/k/c.pub", "--", "srv");
+    assertThat(flags.trustedKeys()).as("flags win").containsExactly(Path.of("/k/c.pub"));
+
+    Files.writeString(yaml, "trusted-key: [{nested: 1}]\n");
+    assertThatThrownBy(() -> parse("--config", yaml.toString(), "--", "srv"))
+        .hasMessageContaining("key 'trusted-key' (expected: a scalar value or a list of them)");
+    Files.writeString(yaml, "approval-notify: ftp://x\n");
+    assertThatThrownBy(() -> parse("--config", yaml.toString(), "--", "srv"))
+        .hasMessageContaining("approval-notify: ftp://x (expected: an http:// or https:// URL)");
+  }
+
+  @Test
   void badValuesNameTheFieldAndWhatWasExpected() throws Exception {
     Path yaml = dir.resolve("typo.yaml");
     Files.writeString(yaml, "tenant: a\nmax_frame_bytes: 5\n");

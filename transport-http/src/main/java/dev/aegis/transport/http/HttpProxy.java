@@ -10,9 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -77,7 +75,8 @@ public final class HttpProxy implements AutoCloseable {
     ListenerSetup setup = ListenerSetup.of(config, hardening);
     UpstreamTls upstreamTls =
         config.bridging() ? null : UpstreamTls.of(config, hardening.upstreamCa());
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(NettyTransport.chosen().ioHandler());
+    LOG.log(System.Logger.Level.DEBUG, "I/O transport: " + NettyTransport.chosen());
     ExecutorService work =
         Executors.newCachedThreadPool(
             r -> {
@@ -93,7 +92,7 @@ public final class HttpProxy implements AutoCloseable {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
-            .channel(NioServerSocketChannel.class)
+            .channel(NettyTransport.chosen().serverChannel())
             .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
