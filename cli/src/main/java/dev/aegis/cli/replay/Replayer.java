@@ -109,6 +109,7 @@ final class Replayer {
     List<String> notes = Collections.synchronizedList(new ArrayList<>());
     RecordedOrder order = new RecordedOrder(recording, 0);
     Map<String, CompletableFuture<?>> pending = new HashMap<>();
+    List<CompletableFuture<?>> outstanding = new ArrayList<>();
     long settleMs = hold.toMillis() + 10_000;
     ProxySession session = null;
     boolean async = false;
@@ -146,6 +147,7 @@ final class Replayer {
           long at = replayed.size();
           CompletableFuture<?> handled = feed(session, e, notes);
           if (handled != null) {
+            outstanding.add(handled);
             fed.put(e.seq(), replayed.landing(at, e.body()));
             if (e.payload().path("origin").asText().equals("client")
                 && e.payload().path("kind").asText().equals("request")) {
@@ -156,6 +158,10 @@ final class Replayer {
         }
         case "TERMINATION" -> {
           if (session != null) {
+            // the frame counts go into the payload before it waits for its turn: let every
+            // earlier event be sealed and every fed frame be handled first
+            replayed.awaitSizeOrIdle(e.seq(), IDLE_MS);
+            awaitAll(outstanding, notes);
             ObjectNode info = ((ObjectNode) e.payload()).deepCopy();
             info.remove(List.of("frames_client_to_server", "frames_server_to_client"));
             info.remove("frames_unsealed");
@@ -258,6 +264,21 @@ final class Replayer {
     } catch (ExecutionException | TimeoutException ex) {
       notes.add("seq " + e.seq() + ": the request this answers was not forwarded in time: " + ex);
     }
+  }
+
+  /** Waits for the handling of every frame fed so far (a minute at most), then forgets them. */
+  private static void awaitAll(List<CompletableFuture<?>> handled, List<String> notes) {
+    try {
+      CompletableFuture.allOf(handled.toArray(CompletableFuture[]::new))
+          .get(FORWARD_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException ex) {
+      // reported by the frame's own note
+    } catch (TimeoutException ex) {
+      notes.add("frames fed before a termination were still being handled after a minute");
+    }
+    handled.clear();
   }
 
   /** Feeds one recorded frame; the future of its handling, or null when it was not fed. */
