@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +66,7 @@ class AdminListenIT {
       p.send(INIT);
       p.awaitLines(1, 60);
       p.send(INITIALIZED);
-      String base = adminUrl(p);
+      String base = ListenLine.adminUrl(p);
       assertThat(get(base, "/healthz", null).statusCode()).isEqualTo(200);
       p.send(
           "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
@@ -137,18 +135,6 @@ class AdminListenIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as("aegisctl " + String.join(" ", args) + "\n" + out).isZero();
     return out;
-  }
-
-  private static String adminUrl(ProxyProcess p) throws InterruptedException {
-    Pattern url = Pattern.compile("control API on (http://\\S+)");
-    for (int i = 0; i < 600; i++) {
-      Matcher m = url.matcher(p.stderr());
-      if (m.find()) {
-        return m.group(1);
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no control API address in stderr:\n" + p.stderr());
   }
 
   private HttpResponse<String> get(String base, String path, String token) throws Exception {

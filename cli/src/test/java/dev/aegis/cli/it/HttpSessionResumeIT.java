@@ -21,8 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +65,7 @@ class HttpSessionResumeIT {
         assertThat(echo(client, 1)).contains("call-1");
         assertThat(echo(client, 2)).contains("call-2");
 
-        String admin = adminUrl(first);
+        String admin = ListenLine.adminUrl(first);
         JsonNode live = Json.parse(get(admin + "/v1/sessions?live=true").getBytes());
         assertThat(live.path("sessions")).hasSize(1);
         assertThat(live.at("/sessions/0/live").asBoolean()).isTrue();
@@ -274,17 +272,5 @@ class HttpSessionResumeIT {
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return r.body();
-  }
-
-  private static String adminUrl(ProxyProcess p) throws InterruptedException {
-    Pattern url = Pattern.compile("control API on (http://\\S+)");
-    for (int i = 0; i < 600; i++) {
-      Matcher m = url.matcher(p.stderr());
-      if (m.find()) {
-        return m.group(1);
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no control API address in stderr:\n" + p.stderr());
   }
 }

@@ -6,6 +6,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads a started aegisd's output (stdout with stderr merged) for its "listening on URL" line. */
 final class ListenLine {
@@ -39,5 +41,20 @@ final class ListenLine {
     t.setDaemon(true);
     t.start();
     return url.get(120, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The control API URL a proxy with {@code --admin-listen} prints to stderr (a minute at most).
+   */
+  static String adminUrl(ProxyProcess p) throws InterruptedException {
+    Pattern url = Pattern.compile("control API on (http://\\S+)");
+    for (int i = 0; i < 600; i++) {
+      Matcher m = url.matcher(p.stderr());
+      if (m.find()) {
+        return m.group(1);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no control API address in stderr:\n" + p.stderr());
   }
 }
