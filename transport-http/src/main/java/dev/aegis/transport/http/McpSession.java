@@ -230,9 +230,10 @@ final class McpSession {
         System.Logger.Level.WARNING,
         "session "
             + id()
-            + ": no open GET stream for a "
+            + ": the proxy's own "
             + f.kind().wireName()
-            + " the proxy sends to the client; dropped (it is sealed)");
+            + " frame for the client has no open request or GET stream to go to; dropped (it is"
+            + " sealed)");
   }
 
   /** The progress token of a progress notification (its JSON text), else "". */
