@@ -8,7 +8,6 @@ import dev.aegis.core.chain.ChainStoreException.Reason;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Optional;
@@ -30,7 +29,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class BodyCipher {
   private static final byte[] MAGIC = {0, 'A', 'E', '1'};
-  private static final int KEY_ID = 8;
+  private static final int KEY_ID = BodyKeys.ID_BYTES;
   private static final int NONCE = 12;
   private static final int TAG_BITS = 128;
   private static final int HEADER = MAGIC.length + KEY_ID + NONCE;
@@ -50,26 +49,21 @@ final class BodyCipher {
     return keys == null ? NONE : new BodyCipher(keys);
   }
 
-  /** The keys in use, if any. */
-  Optional<BodyKeys> keys() {
-    return Optional.ofNullable(keys);
-  }
-
   /** The record as it is stored: its body encrypted when keys are configured. */
   ChainRecord seal(ChainRecord r) {
     if (keys == null || r.body() == null) {
       return r;
     }
-    byte[] key = keys.forWriting(r.tenantId());
+    BodyKeys.Key key = keys.forWriting(r.tenantId());
     byte[] nonce = new byte[NONCE];
     RANDOM.nextBytes(nonce);
     byte[] out;
     try {
-      Cipher c = cipher(Cipher.ENCRYPT_MODE, key, nonce);
+      Cipher c = cipher(Cipher.ENCRYPT_MODE, key.bytes(), nonce);
       c.updateAAD(aad(r.tenantId(), r.sessionId(), r.seq()));
       ByteArrayOutputStream b = new ByteArrayOutputStream(HEADER + r.body().length + 16);
       b.writeBytes(MAGIC);
-      b.writeBytes(keyId(key));
+      b.writeBytes(key.id());
       b.writeBytes(nonce);
       b.writeBytes(c.doFinal(r.body()));
       out = b.toByteArray();
@@ -96,17 +90,15 @@ final class BodyCipher {
     if (!encrypted(stored)) {
       return Optional.of(stored);
     }
-    Optional<byte[]> key = keys == null ? Optional.empty() : keys.existing(tenant);
-    if (key.isEmpty()
-        || !Arrays.equals(
-            keyId(key.get()), Arrays.copyOfRange(stored, MAGIC.length, MAGIC.length + KEY_ID))) {
+    Optional<BodyKeys.Key> key = keyFor(tenant, stored);
+    if (key.isEmpty()) {
       return Optional.empty();
     }
     try {
       Cipher c =
           cipher(
               Cipher.DECRYPT_MODE,
-              key.get(),
+              key.get().bytes(),
               Arrays.copyOfRange(stored, MAGIC.length + KEY_ID, HEADER));
       c.updateAAD(aad(tenant, session, seq));
       return Optional.of(c.doFinal(stored, HEADER, stored.length - HEADER));
@@ -115,6 +107,21 @@ final class BodyCipher {
     } catch (GeneralSecurityException e) {
       throw new ChainStoreException(Reason.STORE_CONFIG, "cannot decrypt a body: " + e, e);
     }
+  }
+
+  /**
+   * Whether a stored body can be read: in clear, or encrypted under a key this cipher has (a tag
+   * that does not verify still counts: it reads as stored and verifies as tampered).
+   */
+  boolean readable(String tenant, byte[] stored) {
+    return !encrypted(stored) || keyFor(tenant, stored).isPresent();
+  }
+
+  /** The tenant's key if it is the one an encrypted body names. */
+  private Optional<BodyKeys.Key> keyFor(String tenant, byte[] stored) {
+    Optional<BodyKeys.Key> key = keys == null ? Optional.empty() : keys.existing(tenant);
+    return key.filter(
+        k -> Arrays.equals(k.id(), 0, KEY_ID, stored, MAGIC.length, MAGIC.length + KEY_ID));
   }
 
   /** Whether stored body bytes are in this class's encrypted form. */
@@ -128,17 +135,6 @@ final class BodyCipher {
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
     c.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
     return c;
-  }
-
-  /** The first 8 bytes of SHA-256("aegis/body-key/v1" | key): names a key without revealing it. */
-  private static byte[] keyId(byte[] key) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update("aegis/body-key/v1".getBytes(UTF_8));
-      return Arrays.copyOf(d.digest(key), KEY_ID);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
   }
 
   private static byte[] aad(String tenant, String session, long seq) {

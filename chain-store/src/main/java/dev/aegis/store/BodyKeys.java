@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -37,8 +40,23 @@ public final class BodyKeys {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** A tenant's key and its id (the first 8 bytes of SHA-256 over a label and the key). */
+  record Key(byte[] bytes, byte[] id) {
+    static Key of(byte[] bytes) {
+      try {
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        d.update("aegis/body-key/v1".getBytes(UTF_8));
+        return new Key(bytes, Arrays.copyOf(d.digest(bytes), ID_BYTES));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("SHA-256 unavailable", e);
+      }
+    }
+  }
+
+  static final int ID_BYTES = 8;
+
   private final Path dir;
-  private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+  private final Map<String, Key> cache = new ConcurrentHashMap<>();
 
   private BodyKeys(Path dir) {
     this.dir = dir.toAbsolutePath().normalize();
@@ -80,13 +98,13 @@ public final class BodyKeys {
   }
 
   /** The tenant's key if its file exists (read once, then cached). */
-  Optional<byte[]> existing(String tenantId) {
-    byte[] cached = cache.get(tenantId);
+  Optional<Key> existing(String tenantId) {
+    Key cached = cache.get(tenantId);
     if (cached != null) {
       return Optional.of(cached);
     }
     try {
-      byte[] key = decode(tenantId, Files.readString(file(tenantId), UTF_8));
+      Key key = Key.of(decode(tenantId, Files.readString(file(tenantId), UTF_8)));
       cache.put(tenantId, key);
       return Optional.of(key);
     } catch (NoSuchFileException e) {
@@ -101,8 +119,13 @@ public final class BodyKeys {
    * The tenant's key, created (owner-only, atomically: of two racing writers one key wins and both
    * use it) when it does not exist yet.
    */
-  synchronized byte[] forWriting(String tenantId) {
-    Optional<byte[]> key = existing(tenantId);
+  Key forWriting(String tenantId) {
+    Key cached = cache.get(tenantId); // the common case: no lock, no I/O
+    return cached != null ? cached : create(tenantId);
+  }
+
+  private synchronized Key create(String tenantId) {
+    Optional<Key> key = existing(tenantId);
     if (key.isPresent()) {
       return key.get();
     }

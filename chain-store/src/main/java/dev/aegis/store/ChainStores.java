@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Opens chain stores from URLs: {@code sqlite:PATH}, {@code jdbc:sqlite:PATH}, {@code
@@ -120,11 +119,6 @@ public final class ChainStores {
    */
   public static List<Long> unreadableBodies(ChainStore store, String tenantId, String sessionId) {
     return jdbc(store).unreadableBodies(tenantId, sessionId);
-  }
-
-  /** The body keys a store opened here encrypts with, if any. */
-  public static Optional<BodyKeys> bodyKeys(ChainStore store) {
-    return jdbc(store).bodies().keys();
   }
 
   /**

@@ -142,8 +142,7 @@ abstract class JdbcChainStore implements ChainStore, Database {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 byte[] stored = rs.getBytes(2);
-                if (BodyCipher.encrypted(stored)
-                    && cipher.plain(tenantId, sessionId, rs.getLong(1), stored).isEmpty()) {
+                if (!cipher.readable(tenantId, stored)) {
                   out.add(rs.getLong(1));
                 }
               }

@@ -14,6 +14,7 @@ import dev.aegis.core.guard.Decision;
 import dev.aegis.core.json.Json;
 import dev.aegis.store.ChainStores;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -153,12 +154,13 @@ public final class EmbeddedApi implements AutoCloseable {
     deleteQuietly(dir);
   }
 
-  private static void deleteQuietly(Path dir) {
+  /** Deletes a temporary directory tree; a failure is only reported (on stderr). */
+  static void deleteQuietly(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       System.err.println("aegisctl: cannot delete " + dir + ": " + e.getMessage());
     }
   }

@@ -5,17 +5,14 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.json.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Runs MCP packs: for every case a fresh temporary directory ({@code ${ROOT}} below it, the pack's
@@ -189,15 +186,8 @@ public final class McpPackRunner {
   }
 
   private static void delete(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      System.err.println("conformance: cannot delete " + dir + ": " + e.getMessage());
+    if (dir != null) {
+      EmbeddedApi.deleteQuietly(dir);
     }
   }
 }

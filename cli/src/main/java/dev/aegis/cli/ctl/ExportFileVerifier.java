@@ -33,11 +33,6 @@ final class ExportFileVerifier {
   /** The verdict on an export and the seqs it marks redacted (bodies erased, not tampered). */
   record Outcome(VerifyResult result, List<Long> redacted) {}
 
-  /** Verifies the export in {@code file} ({@code -} for stdin). */
-  static VerifyResult verify(String file) {
-    return verify(file, r -> {}).result();
-  }
-
   /**
    * Verifies the export in {@code file} ({@code -} for stdin), also handing every well-formed
    * record, in order, to {@code tap} (for the checkpoint check).

@@ -30,11 +30,6 @@ final class ExportLine {
 
   private ExportLine() {}
 
-  /** Writes one record as a line, with its sealed bytes exactly as stored. */
-  static void write(ChainRecord r, OutputStream out) throws IOException {
-    write(r, false, out);
-  }
-
   /**
    * Writes one record as a line; {@code redacted} marks a record whose body was erased by a
    * recorded redaction ({@code "redacted":true}, only when the body is absent).

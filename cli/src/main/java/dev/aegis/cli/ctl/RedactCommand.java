@@ -3,7 +3,6 @@ package dev.aegis.cli.ctl;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.Redaction;
 import dev.aegis.core.chain.RedactionStore;
-import dev.aegis.core.chain.SessionSummary;
 import dev.aegis.store.ChainStores;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -128,7 +127,7 @@ final class RedactCommand implements Callable<Integer> {
     int hits = 0;
     try (ChainStore store = where.open()) {
       RedactionStore redactions = ChainStores.redactions(store);
-      for (SessionSummary s : scope(store)) {
+      for (Chain s : scope(store)) {
         List<Hit> found = new ArrayList<>();
         List<Hit> sealed = new ArrayList<>();
         store.read(
@@ -180,20 +179,20 @@ final class RedactCommand implements Callable<Integer> {
   private record Hit(long seq, String kind) {}
 
   /** The sessions to scan: --session, else every session of --tenant, else the whole store. */
-  private List<SessionSummary> scope(ChainStore store) {
-    List<SessionSummary> all = store.sessions(where.tenantOrAll());
+  private List<Chain> scope(ChainStore store) {
     if (session == null) {
-      return all;
+      return store.sessions(where.tenantOrAll()).stream()
+          .map(s -> new Chain(s.tenantId(), s.sessionId()))
+          .toList();
     }
     String tenant = where.tenantOrDefault();
-    List<SessionSummary> one =
-        all.stream()
-            .filter(s -> s.tenantId().equals(tenant) && s.sessionId().equals(session))
-            .toList();
-    if (one.isEmpty()) {
+    if (store.head(tenant, session).isEmpty()) {
       throw new CtlException(
           "no such session: " + tenant + "/" + session + " in " + store.describe());
     }
-    return one;
+    return List.of(new Chain(tenant, session));
   }
+
+  /** One chain to scan. */
+  private record Chain(String tenantId, String sessionId) {}
 }

@@ -24,13 +24,14 @@ import java.util.concurrent.TimeUnit;
  * approval store whose {@link #create} also queues a JSON POST to the URL. Delivery runs on one
  * background thread, never on the session's: up to {@value #ATTEMPTS} attempts (5 s timeout each, 1
  * s then 2 s apart); a request that still fails, or finds {@value #QUEUE} others waiting, is
- * dropped with a warning (the operator can always list pending approvals). The payload carries a
- * {@code text} line, so chat incoming webhooks (Slack, Mattermost) show it as is.
+ * dropped with a warning (the operator can always list pending approvals). The sender is a daemon
+ * thread: notices still queued when the proxy exits are not sent. The payload carries a {@code
+ * text} line, so chat incoming webhooks (Slack, Mattermost) show it as is.
  *
  * <p>Thread-safe. The body includes the call's arguments: send it only to a receiver trusted with
  * them (it never includes credentials of the client).
  */
-final class ApprovalWebhook implements ApprovalStore, AutoCloseable {
+final class ApprovalWebhook implements ApprovalStore {
   private static final System.Logger LOG = System.getLogger(ApprovalWebhook.class.getName());
   static final int ATTEMPTS = 3;
   static final int QUEUE = 1000;
@@ -159,16 +160,5 @@ final class ApprovalWebhook implements ApprovalStore, AutoCloseable {
   public List<ApprovalRecord> list(
       String tenantId, boolean pendingOnly, long nowUnixMs, int limit) {
     return store.list(tenantId, pendingOnly, nowUnixMs, limit);
-  }
-
-  /** Gives queued notifications up to 5 s to go out, then stops. */
-  @Override
-  public void close() {
-    sender.shutdown();
-    try {
-      sender.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -2,10 +2,10 @@ package dev.aegis.cli.proxy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.core.approval.ApprovalSettings;
+import dev.aegis.core.chain.ChainRecord;
 import dev.aegis.core.chain.ChainStore;
 import dev.aegis.core.chain.SessionKeyStore;
 import dev.aegis.core.checkpoint.Checkpointer;
-import dev.aegis.core.event.Envelope;
 import dev.aegis.core.event.EnvelopeHasher;
 import dev.aegis.core.pins.PinStore;
 import dev.aegis.core.pins.UpstreamPins;
@@ -95,13 +95,13 @@ final class HttpSessions implements SessionFactory {
 
   /** True if the chain exists and its last event is not a final TERMINATION. */
   private boolean resumable(String sessionId) {
-    Envelope[] last = {null};
-    store.read(s.tenant(), sessionId, r -> last[0] = EnvelopeHasher.parse(r.sealed()));
+    ChainRecord[] last = {null};
+    store.read(s.tenant(), sessionId, r -> last[0] = r); // only the last one is parsed
     if (last[0] == null) {
       return false;
     }
     return !"TERMINATION".equals(last[0].eventType())
-        || last[0].payload().path("resumable").asBoolean(false);
+        || EnvelopeHasher.parse(last[0].sealed()).payload().path("resumable").asBoolean(false);
   }
 
   /** The core session over the chain of {@code id} (continuing after its head, if stored). */

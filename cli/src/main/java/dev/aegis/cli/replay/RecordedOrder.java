@@ -32,15 +32,12 @@ final class RecordedOrder implements SealOrder {
   private boolean claimed;
   private long progressAt = System.nanoTime();
 
-  /**
-   * The gate for a replay of {@code recording} whose first event is recorded event {@code from}.
-   */
-  RecordedOrder(Recording recording, int from) {
+  /** The gate for a replay of {@code recording} from its first event. */
+  RecordedOrder(Recording recording) {
     requireNonNull(recording, "recording");
     for (Recording.Event e : recording.events()) {
       keys.add(key(e.type(), e.payload()));
     }
-    this.next = from;
   }
 
   /** What identifies an event across a recording and its replay. */

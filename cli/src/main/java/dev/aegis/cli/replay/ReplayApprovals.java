@@ -99,7 +99,7 @@ final class ReplayApprovals implements ApprovalStore {
     if (match == null) {
       notes.add(
           "call " + request.callId() + " (" + request.toolName() + ") " + NO_RECORDED_DECISION);
-      entry.record = decided(request, false, null, NO_RECORDED_DECISION, null, 0);
+      entry.record = request.decided(false, null, NO_RECORDED_DECISION, null, 0);
       entry.released = true;
       return;
     }
@@ -143,41 +143,7 @@ final class ReplayApprovals implements ApprovalStore {
     }
     String by = d.path("decided_by").isTextual() ? d.get("decided_by").asText() : null;
     String message = d.path("message").isTextual() ? d.get("message").asText() : null;
-    return decided(pending, approved, edited, by, message, pending.createdUnixMs());
-  }
-
-  private static ApprovalRecord decided(
-      ApprovalRecord r, boolean approve, JsonNode edited, String by, String message, long now) {
-    ApprovalStatus status = approve ? ApprovalStatus.APPROVED : ApprovalStatus.DENIED;
-    return with(r, status, by, now, edited, message, 0);
-  }
-
-  /** The request {@code r} with its decision and use replaced. */
-  private static ApprovalRecord with(
-      ApprovalRecord r,
-      ApprovalStatus status,
-      String by,
-      long decidedMs,
-      JsonNode edited,
-      String message,
-      long usedMs) {
-    return new ApprovalRecord(
-        r.token(),
-        r.tenantId(),
-        r.sessionId(),
-        r.callId(),
-        r.toolName(),
-        r.args(),
-        r.argsSha256(),
-        r.proposalSeq(),
-        r.createdUnixMs(),
-        r.expiresUnixMs(),
-        status,
-        by,
-        decidedMs,
-        edited,
-        message,
-        usedMs);
+    return pending.decided(approved, edited, by, message, pending.createdUnixMs());
   }
 
   @Override
@@ -195,7 +161,7 @@ final class ReplayApprovals implements ApprovalStore {
     if (e.record.status() != ApprovalStatus.PENDING) {
       return new Decided(Outcome.ALREADY_DECIDED, e.record);
     }
-    e.record = decided(e.record, approve, editedArgs, decidedBy, message, nowUnixMs);
+    e.record = e.record.decided(approve, editedArgs, decidedBy, message, nowUnixMs);
     return new Decided(Outcome.DECIDED, e.record);
   }
 
@@ -205,10 +171,7 @@ final class ReplayApprovals implements ApprovalStore {
     if (e == null || e.record.status() != ApprovalStatus.APPROVED || e.record.usedUnixMs() != 0) {
       return false;
     }
-    ApprovalRecord r = e.record;
-    long used = Math.max(1, nowUnixMs);
-    e.record =
-        with(r, r.status(), r.decidedBy(), r.decidedUnixMs(), r.editedArgs(), r.message(), used);
+    e.record = e.record.usedAt(Math.max(1, nowUnixMs));
     return true;
   }
 

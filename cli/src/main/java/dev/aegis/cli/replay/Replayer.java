@@ -107,7 +107,7 @@ final class Replayer {
         new ApprovalSettings(noStore ? null : approvals, signer, hold, ttl(), POLL, clock);
     Map<Long, Long> fed = new LinkedHashMap<>();
     List<String> notes = Collections.synchronizedList(new ArrayList<>());
-    RecordedOrder order = new RecordedOrder(recording, 0);
+    RecordedOrder order = new RecordedOrder(recording);
     Map<String, CompletableFuture<?>> pending = new HashMap<>();
     List<CompletableFuture<?>> outstanding = new ArrayList<>();
     long settleMs = hold.toMillis() + 10_000;

@@ -21,7 +21,7 @@ class ExportLineTest {
   void roundTripKeepsEveryByte() throws Exception {
     for (ChainRecord r : CHAIN) {
       ByteArrayOutputStream b = new ByteArrayOutputStream();
-      ExportLine.write(r, b);
+      ExportLine.write(r, false, b);
       byte[] line = b.toByteArray();
       assertThat(line[line.length - 1]).isEqualTo((byte) '\n');
       ExportLine.Entry entry = ExportLine.parse(Arrays.copyOf(line, line.length - 1));

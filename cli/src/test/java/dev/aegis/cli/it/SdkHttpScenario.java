@@ -42,10 +42,20 @@ final class SdkHttpScenario {
     assertThat(listed).isNotEmpty().allMatch(declared::contains).contains("echo", "get-sum");
     assertThat(listed).doesNotContain("get-env");
 
-    CallToolResult echo =
-        client.callTool(new CallToolRequest("echo", Map.of("message", "over http")));
+    allowedDeniedAndProgress(client, progress, "over http");
+    client.closeGracefully();
+  }
+
+  /**
+   * Through any transport to server-everything behind the proxy: {@code echo} answered, {@code
+   * get-env} refused as undeclared, a long-running call's three progress notifications delivered.
+   */
+  static void allowedDeniedAndProgress(
+      McpSyncClient client, Queue<ProgressNotification> progress, String message)
+      throws InterruptedException {
+    CallToolResult echo = client.callTool(new CallToolRequest("echo", Map.of("message", message)));
     assertThat(echo.isError()).isNotEqualTo(Boolean.TRUE);
-    assertThat(text(echo)).isEqualTo("Echo: over http");
+    assertThat(text(echo)).isEqualTo("Echo: " + message);
 
     CallToolResult denied = client.callTool(new CallToolRequest("get-env", Map.of()));
     assertThat(denied.isError()).isTrue();
@@ -65,10 +75,9 @@ final class SdkHttpScenario {
       Thread.sleep(20);
     }
     assertThat(progress).extracting(ProgressNotification::progress).contains(1.0, 2.0, 3.0);
-    client.closeGracefully();
   }
 
-  private static String text(CallToolResult r) {
+  static String text(CallToolResult r) {
     return ((TextContent) r.content().get(0)).text();
   }
 }

@@ -82,26 +82,7 @@ class StdioHttpIT {
           .doesNotContain("get-env")
           .allMatch(HttpPeers.declaredTools("server-everything.json")::contains);
 
-      CallToolResult echo = client.callTool(new CallToolRequest("echo", Map.of("message", "hi")));
-      assertThat(text(echo)).isEqualTo("Echo: hi");
-
-      CallToolResult denied = client.callTool(new CallToolRequest("get-env", Map.of()));
-      assertThat(denied.isError()).isTrue();
-      assertThat(text(denied)).contains("PERMISSION_UNDECLARED");
-
-      CallToolResult longRun =
-          client.callTool(
-              CallToolRequest.builder()
-                  .name("trigger-long-running-operation")
-                  .arguments(Map.of("duration", 0.5, "steps", 3))
-                  .progressToken("lro")
-                  .build());
-      assertThat(text(longRun)).contains("Long running operation completed");
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (progress.size() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(20); // the SDK hands notifications over asynchronously
-      }
-      assertThat(progress).extracting(ProgressNotification::progress).contains(1.0, 2.0, 3.0);
+      SdkHttpScenario.allowedDeniedAndProgress(client, progress, "hi");
 
       CallToolResult elicited =
           client.callTool(new CallToolRequest("trigger-elicitation-request", Map.of()));
@@ -205,9 +186,5 @@ class StdioHttpIT {
         + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\""
         + id
         + "\"}}}";
-  }
-
-  private static String text(CallToolResult r) {
-    return ((TextContent) r.content().get(0)).text();
   }
 }

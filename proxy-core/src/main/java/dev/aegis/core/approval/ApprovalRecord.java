@@ -77,6 +77,49 @@ public record ApprovalRecord(
         0);
   }
 
+  /** This request approved (with {@code edited} arguments, or null) or denied at {@code now}. */
+  public ApprovalRecord decided(
+      boolean approve, JsonNode edited, String by, String message, long nowUnixMs) {
+    return new ApprovalRecord(
+        token,
+        tenantId,
+        sessionId,
+        callId,
+        toolName,
+        args,
+        argsSha256,
+        proposalSeq,
+        createdUnixMs,
+        expiresUnixMs,
+        approve ? ApprovalStatus.APPROVED : ApprovalStatus.DENIED,
+        by,
+        nowUnixMs,
+        edited,
+        message,
+        0);
+  }
+
+  /** This (approved) request with its token used at {@code usedUnixMs}. */
+  public ApprovalRecord usedAt(long usedUnixMs) {
+    return new ApprovalRecord(
+        token,
+        tenantId,
+        sessionId,
+        callId,
+        toolName,
+        args,
+        argsSha256,
+        proposalSeq,
+        createdUnixMs,
+        expiresUnixMs,
+        status,
+        decidedBy,
+        decidedUnixMs,
+        editedArgs,
+        message,
+        usedUnixMs);
+  }
+
   /** True once {@code nowUnixMs} is past the expiry. */
   public boolean expiredAt(long nowUnixMs) {
     return nowUnixMs >= expiresUnixMs;

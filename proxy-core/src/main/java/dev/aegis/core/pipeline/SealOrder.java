@@ -10,7 +10,9 @@ import dev.aegis.core.event.EventType;
  * reader's) interleaves exactly as it did when recorded.
  *
  * <p>{@link #before} runs on the sealing thread before the chain's lock is taken (it may block);
- * {@link #after} runs under the lock once the event has its seq. Implementations are thread-safe.
+ * {@link #after} runs under the lock once the event has its seq. A CHECKPOINT_CREATED the chain
+ * seals right after the event that made it due takes the next turn without {@link #before} (it is
+ * sealed under the lock). Implementations are thread-safe.
  */
 public interface SealOrder {
   /** No ordering: every seal proceeds at once. */

@@ -151,7 +151,9 @@ public final class SessionChain {
     payload.put("reason", "interval");
     payload.put("every", checkpointer.every());
     describeKey(payload);
-    Sealing s = seal(EventType.CHECKPOINT_CREATED, payload, null);
+    // under the seal lock, right after the event that made it due: it takes the next turn
+    // without asking the order (which must not block while the lock is held)
+    Sealing s = sealInOrder(order, EventType.CHECKPOINT_CREATED, payload, null);
     checkpointer.record(s.sealed(), s.durable());
   }
 
@@ -171,13 +173,15 @@ public final class SessionChain {
   public Sealing terminate(ObjectNode info) {
     Sealing s;
     Checkpointer c;
+    SealOrder o = order;
+    o.before(EventType.TERMINATION, info); // before the lock, as seal does
     synchronized (this) {
       c = checkpointer;
       if (c != null) {
         info.put("checkpoint", true);
         describeKey(info);
       }
-      s = seal(EventType.TERMINATION, info, null);
+      s = sealInOrder(o, EventType.TERMINATION, info, null);
     }
     s.durable().join();
     if (c != null) {

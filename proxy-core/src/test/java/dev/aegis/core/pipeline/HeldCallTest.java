@@ -51,24 +51,7 @@ class HeldCallTest {
     public synchronized Decided decide(
         String token, boolean approve, JsonNode edited, String by, String message, long now) {
       ApprovalRecord r = rows.get(token);
-      ApprovalRecord d =
-          new ApprovalRecord(
-              r.token(),
-              r.tenantId(),
-              r.sessionId(),
-              r.callId(),
-              r.toolName(),
-              r.args(),
-              r.argsSha256(),
-              r.proposalSeq(),
-              r.createdUnixMs(),
-              r.expiresUnixMs(),
-              approve ? ApprovalStatus.APPROVED : ApprovalStatus.DENIED,
-              by,
-              now,
-              edited,
-              message,
-              0);
+      ApprovalRecord d = r.decided(approve, edited, by, message, now);
       rows.put(token, d);
       return new Decided(Outcome.DECIDED, d);
     }

@@ -40,10 +40,6 @@ public final class ChildProcess implements ServerLink {
     return process.getOutputStream();
   }
 
-  long pid() {
-    return process.pid();
-  }
-
   /**
    * Waits up to {@code grace} for the child to exit after its stdin was closed, then terminates and
    * finally kills it. Returns the exit code (128 + signal when killed by a signal).
